@@ -1,5 +1,13 @@
 package io.synscope.agent;
 
+import io.synscope.agent.bootstrap.Hooks;
+import io.synscope.agent.config.AgentConfig;
+import io.synscope.agent.config.AgentOption;
+import io.synscope.agent.export.AgentTelemetry;
+import io.synscope.agent.instrument.ApplicationOtelWatcher;
+import io.synscope.agent.instrument.SocketInstrumentation;
+import io.synscope.agent.trace.ApplicationContexts;
+import io.synscope.agent.trace.ConnectionTracer;
 import java.lang.instrument.Instrumentation;
 
 /** Starts the agent proper, inside the agent's class loader. */
@@ -7,6 +15,35 @@ public final class AgentInstaller {
   private AgentInstaller() {}
 
   public static void install(Instrumentation inst, String args, boolean lateAttach) {
-    System.err.println("[synscope] agent loaded (instrumentation not yet implemented)");
+    AgentConfig config = AgentConfig.resolve(args, System.getProperties(), System.getenv());
+    AgentLog.setDebug(config.getBoolean(AgentOption.DEBUG));
+    config.problems().forEach(AgentLog::warn);
+    if (!config.getBoolean(AgentOption.ENABLED)) {
+      AgentLog.info("agent disabled by synscope.enabled=false");
+      return;
+    }
+    String version = version();
+    AgentTelemetry telemetry;
+    try {
+      telemetry = AgentTelemetry.start(config, version);
+    } catch (Exception e) {
+      AgentLog.warn("agent off: the OpenTelemetry configuration was rejected: " + e.getMessage());
+      return;
+    }
+    ApplicationContexts parents = new ApplicationContexts();
+    ApplicationOtelWatcher.install(inst, parents);
+    Hooks.install(
+        new ConnectionTracer(
+            telemetry.tracer(version),
+            parents,
+            config.getBoolean(AgentOption.TRACE_CONNECT),
+            config.getBoolean(AgentOption.TRACE_ACCEPT)));
+    SocketInstrumentation.install(inst);
+    AgentLog.info(
+        "agent " + version + (lateAttach ? " attached" : " started") + ": tracing TCP connects and accepts");
+  }
+
+  private static String version() {
+    return Version.get();
   }
 }

@@ -1,0 +1,44 @@
+package io.synscope.agent.bootstrap;
+
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * What the instrumented JDK socket classes report, in JDK types only, because this interface lives
+ * on the bootstrap class path where the JDK's classes can see it. The agent implements it. Each
+ * call happens on the application's thread, after the JDK method has done its work: an
+ * implementation must be fast, must not block, and must not throw.
+ *
+ * <p>Times are {@link System#nanoTime()} readings.
+ */
+public interface SocketEvents {
+
+  /** {@code Socket.connect(SocketAddress, int)} returned or threw. */
+  void socketConnect(Socket socket, SocketAddress remote, long startNanos, Throwable thrown);
+
+  /**
+   * {@code SocketChannel.connect} returned or threw, or a socket adaptor's blocking connect did.
+   * {@code connected} is false for a non-blocking connect still in progress, which {@link
+   * #channelFinishConnect} completes.
+   */
+  void channelConnect(
+      SocketChannel channel,
+      SocketAddress remote,
+      int fd,
+      long startNanos,
+      boolean connected,
+      Throwable thrown);
+
+  /** {@code SocketChannel.finishConnect()} returned or threw. */
+  void channelFinishConnect(SocketChannel channel, int fd, boolean connected, Throwable thrown);
+
+  /** {@code ServerSocket.accept()} (through {@code implAccept(Socket)}) returned or threw. */
+  void serverSocketAccept(ServerSocket server, Socket accepted, long startNanos, Throwable thrown);
+
+  /** {@code ServerSocketChannel.accept()} returned or threw; {@code accepted} null if none was ready. */
+  void channelAccept(
+      ServerSocketChannel server, SocketChannel accepted, long startNanos, Throwable thrown);
+}

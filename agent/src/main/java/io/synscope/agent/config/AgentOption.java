@@ -1,0 +1,67 @@
+package io.synscope.agent.config;
+
+import java.util.Locale;
+
+/**
+ * Every synscope option: its key, default, and what it means. Each can be set as an agent argument
+ * ({@code -javaagent:synscope-agent.jar=debug=true,trace.accept=false}, with or without the {@code
+ * synscope.} prefix), a system property ({@code -Dsynscope.debug=true}) or an environment variable
+ * ({@code SYNSCOPE_DEBUG=true}), in that order of precedence.
+ */
+public enum AgentOption {
+  ENABLED("synscope.enabled", OptionType.BOOLEAN, "true", "false turns the agent off entirely"),
+  DEBUG(
+      "synscope.debug",
+      OptionType.BOOLEAN,
+      "false",
+      "log each instrumented class and print stack traces of internal failures"),
+  TRACE_CONNECT(
+      "synscope.trace.connect", OptionType.BOOLEAN, "true", "make a tcp.connect span per connect"),
+  TRACE_ACCEPT(
+      "synscope.trace.accept", OptionType.BOOLEAN, "true", "make a tcp.accept span per accept");
+
+  private final String key;
+  private final OptionType type;
+  private final String defaultValue;
+  private final String description;
+
+  AgentOption(String key, OptionType type, String defaultValue, String description) {
+    this.key = key;
+    this.type = type;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  /** The system property name, e.g. {@code synscope.trace.connect}. */
+  public String key() {
+    return key;
+  }
+
+  /** The environment variable name, e.g. {@code SYNSCOPE_TRACE_CONNECT}. */
+  public String envName() {
+    return key.toUpperCase(Locale.ROOT).replace('.', '_');
+  }
+
+  public OptionType type() {
+    return type;
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** The option for a key with or without the {@code synscope.} prefix, or null. */
+  public static AgentOption forKey(String key) {
+    String k = key.startsWith("synscope.") ? key : "synscope." + key;
+    for (AgentOption o : values()) {
+      if (o.key.equals(k)) {
+        return o;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,113 @@
+package io.synscope.agent.export;
+
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.synscope.agent.AgentLog;
+import io.synscope.agent.bootstrap.AgentThread;
+import io.synscope.agent.config.AgentConfig;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The agent's own OpenTelemetry SDK, configured by the SDK's autoconfiguration so that the
+ * standard {@code OTEL_*} variables and {@code otel.*} properties work as users know them. It is
+ * never made the global OpenTelemetry: the application's, if any, stays its own.
+ */
+public final class AgentTelemetry {
+  /** The instrumentation scope of every span and metric synscope makes. */
+  public static final String SCOPE = "io.synscope";
+
+  private static final long SHUTDOWN_SECONDS = 5;
+
+  private final OpenTelemetrySdk sdk;
+
+  private AgentTelemetry(OpenTelemetrySdk sdk) {
+    this.sdk = sdk;
+  }
+
+  /**
+   * Builds the SDK on an agent thread, so that anything it connects to while starting is not
+   * traced, and flushes it when the JVM exits.
+   */
+  public static AgentTelemetry start(AgentConfig config, String version) throws Exception {
+    AtomicReference<Object> result = new AtomicReference<>();
+    Thread builder =
+        new AgentThread(
+            () -> {
+              try {
+                result.set(build(config));
+              } catch (Throwable t) {
+                result.set(t);
+              }
+            },
+            "synscope-start");
+    builder.start();
+    builder.join();
+    if (result.get() instanceof Throwable) {
+      Throwable t = (Throwable) result.get();
+      throw t instanceof Exception ? (Exception) t : new IllegalStateException(t);
+    }
+    AgentTelemetry telemetry = new AgentTelemetry((OpenTelemetrySdk) result.get());
+    Runtime.getRuntime()
+        .addShutdownHook(new AgentThread(telemetry::shutdown, "synscope-shutdown"));
+    return telemetry;
+  }
+
+  private static OpenTelemetrySdk build(AgentConfig config) {
+    return AutoConfiguredOpenTelemetrySdk.builder()
+        .setServiceClassLoader(AgentTelemetry.class.getClassLoader())
+        .addPropertiesSupplier(AgentTelemetry::defaults)
+        .addPropertiesCustomizer(props -> config.otelOverrides())
+        .disableShutdownHook()
+        .build()
+        .getOpenTelemetrySdk();
+  }
+
+  /**
+   * Defaults chosen for connection churn, below anything the user sets: a larger queue and
+   * batches, a shorter delay, and OTLP over HTTP/protobuf (the only OTLP protocol the agent
+   * ships).
+   */
+  static Map<String, String> defaults() {
+    Map<String, String> d = new HashMap<>();
+    d.put("otel.exporter.otlp.protocol", "http/protobuf");
+    d.put("otel.bsp.max.queue.size", "16384");
+    d.put("otel.bsp.max.export.batch.size", "1024");
+    d.put("otel.bsp.schedule.delay", "1000");
+    d.put("otel.metrics.exporter", "none");
+    d.put("otel.logs.exporter", "none");
+    String service = ServiceNames.fromCommandLine(System.getProperty("sun.java.command"));
+    if (service != null && !serviceNameConfigured()) {
+      d.put("otel.service.name", service);
+    }
+    return d;
+  }
+
+  private static boolean serviceNameConfigured() {
+    String attrs = System.getProperty("otel.resource.attributes");
+    if (attrs == null) {
+      attrs = System.getenv("OTEL_RESOURCE_ATTRIBUTES");
+    }
+    return attrs != null && attrs.contains("service.name=");
+  }
+
+  public Tracer tracer(String version) {
+    return sdk.getTracer(SCOPE, version);
+  }
+
+  public OpenTelemetrySdk sdk() {
+    return sdk;
+  }
+
+  /** Flushes what is queued and stops exporting, waiting a bounded time. */
+  public void shutdown() {
+    try {
+      sdk.shutdown().join(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+    } catch (Throwable t) {
+      AgentLog.warn("flushing telemetry at exit failed", t);
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package io.synscope.agent.export;
+
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.HttpResponse;
+import io.opentelemetry.sdk.common.export.HttpSender;
+import io.opentelemetry.sdk.common.export.HttpSenderConfig;
+import io.opentelemetry.sdk.common.export.MessageWriter;
+import io.opentelemetry.sdk.common.export.RetryPolicy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.net.ssl.HttpsURLConnection;
+
+/**
+ * Sends OTLP/HTTP requests with {@link HttpURLConnection} on the agent's own threads.
+ *
+ * <p>Why not the JDK HttpClient sender: its connections are made on the HttpClient's internal
+ * threads, which the agent cannot tell apart from the application's, so the agent would trace its
+ * own exports. Here each request runs start to finish on an {@link
+ * io.synscope.agent.bootstrap.AgentThread}, whose connections are never traced.
+ */
+final class UrlConnectionHttpSender implements HttpSender {
+  private static final int MAX_QUEUED_REQUESTS = 64;
+
+  private final HttpSenderConfig config;
+  private final ExecutorService executor;
+
+  UrlConnectionHttpSender(HttpSenderConfig config) {
+    this.config = config;
+    this.executor =
+        new ThreadPoolExecutor(
+            1,
+            2,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(MAX_QUEUED_REQUESTS),
+            new AgentThreads("export"));
+  }
+
+  @Override
+  public void send(
+      MessageWriter message, Consumer<HttpResponse> onResponse, Consumer<Throwable> onError) {
+    try {
+      executor.execute(
+          () -> {
+            try {
+              onResponse.accept(sendWithRetries(message));
+            } catch (Throwable t) {
+              onError.accept(t);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      onError.accept(
+          new IOException(
+              "export queue full ("
+                  + MAX_QUEUED_REQUESTS
+                  + " requests waiting for "
+                  + config.getEndpoint()
+                  + ")"));
+    }
+  }
+
+  private HttpResponse sendWithRetries(MessageWriter message) throws IOException {
+    RetryPolicy retry = config.getRetryPolicy();
+    int attempts = retry == null ? 1 : Math.max(1, retry.getMaxAttempts());
+    long backoffNanos = retry == null ? 0 : retry.getInitialBackoff().toNanos();
+    long deadline = System.nanoTime() + config.getTimeout().toNanos();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        HttpResponse r = post(message);
+        if (attempt >= attempts || !isRetryable(r.getStatusCode())) {
+          return r;
+        }
+      } catch (IOException e) {
+        if (attempt >= attempts
+            || (retry != null && !retry.getRetryExceptionPredicate().test(e))) {
+          throw e;
+        }
+      }
+      long sleep = (long) (backoffNanos * Math.random());
+      if (System.nanoTime() + sleep >= deadline) {
+        throw new IOException("export to " + config.getEndpoint() + " timed out after retries");
+      }
+      try {
+        TimeUnit.NANOSECONDS.sleep(sleep);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new IOException("export interrupted", ie);
+      }
+      backoffNanos =
+          Math.min(
+              (long) (backoffNanos * retry.getBackoffMultiplier()),
+              retry.getMaxBackoff().toNanos());
+    }
+  }
+
+  private static boolean isRetryable(int status) {
+    return status == 429 || status == 502 || status == 503 || status == 504;
+  }
+
+  private HttpResponse post(MessageWriter message) throws IOException {
+    URI endpoint = config.getEndpoint();
+    HttpURLConnection c = open(endpoint);
+    try {
+      c.setRequestMethod("POST");
+      c.setDoOutput(true);
+      c.setUseCaches(false);
+      c.setConnectTimeout(millis(config.getConnectTimeout().toMillis()));
+      c.setReadTimeout(millis(config.getTimeout().toMillis()));
+      c.setRequestProperty("Content-Type", config.getContentType());
+      Map<String, List<String>> headers = config.getHeadersSupplier().get();
+      if (headers != null) {
+        headers.forEach((k, vs) -> vs.forEach(v -> c.addRequestProperty(k, v)));
+      }
+      if (config.getCompressor() != null) {
+        c.setRequestProperty("Content-Encoding", config.getCompressor().getEncoding());
+        c.setChunkedStreamingMode(0);
+        try (OutputStream out = config.getCompressor().compress(c.getOutputStream())) {
+          message.writeMessage(out);
+        }
+      } else {
+        c.setFixedLengthStreamingMode(message.getContentLength());
+        try (OutputStream out = c.getOutputStream()) {
+          message.writeMessage(out);
+        }
+      }
+      int status = c.getResponseCode();
+      String statusMessage = c.getResponseMessage();
+      byte[] body = readBody(c, status);
+      return new Response(status, statusMessage == null ? "" : statusMessage, body);
+    } finally {
+      c.disconnect();
+    }
+  }
+
+  private HttpURLConnection open(URI endpoint) throws IOException {
+    Proxy proxy = Proxy.NO_PROXY;
+    if (config.getProxyOptions() != null) {
+      ProxySelector selector = config.getProxyOptions().getProxySelector();
+      List<Proxy> proxies = selector.select(endpoint);
+      if (!proxies.isEmpty()) {
+        proxy = proxies.get(0);
+      }
+    }
+    HttpURLConnection c = (HttpURLConnection) endpoint.toURL().openConnection(proxy);
+    if (c instanceof HttpsURLConnection && config.getSslContext() != null) {
+      ((HttpsURLConnection) c).setSSLSocketFactory(config.getSslContext().getSocketFactory());
+    }
+    return c;
+  }
+
+  private byte[] readBody(HttpURLConnection c, int status) throws IOException {
+    InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+    if (in == null) {
+      return new byte[0];
+    }
+    try (InputStream body = in) {
+      long max = config.getMaxResponseBodySize();
+      return max > 0 ? body.readNBytes((int) Math.min(max, Integer.MAX_VALUE)) : body.readAllBytes();
+    }
+  }
+
+  private static int millis(long ms) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, ms));
+  }
+
+  @Override
+  public CompletableResultCode shutdown() {
+    executor.shutdown();
+    return CompletableResultCode.ofSuccess();
+  }
+
+  private record Response(int status, String message, byte[] body) implements HttpResponse {
+    @Override
+    public int getStatusCode() {
+      return status;
+    }
+
+    @Override
+    public String getStatusMessage() {
+      return message;
+    }
+
+    @Override
+    public byte[] getResponseBody() {
+      return body;
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package io.synscope.agent.instrument;
+
+import io.synscope.agent.bootstrap.Hooks;
+import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * Inlined into {@code sun.nio.ch.SocketChannelImpl.blockingConnect(SocketAddress, long)}, which a
+ * {@code SocketChannel.socket()} adaptor's {@code connect} uses instead of {@code connect}.
+ */
+final class ChannelBlockingConnectAdvice {
+  private ChannelBlockingConnectAdvice() {}
+
+  @Advice.OnMethodEnter(suppress = Throwable.class)
+  static long enter() {
+    return System.nanoTime();
+  }
+
+  @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+  static void exit(
+      @Advice.This SocketChannel channel,
+      @Advice.Argument(0) SocketAddress remote,
+      @Advice.FieldValue("fdVal") int fd,
+      @Advice.Enter long startNanos,
+      @Advice.Thrown Throwable thrown) {
+    Hooks.channelConnect(channel, remote, fd, startNanos, thrown == null, thrown);
+  }
+}

@@ -1,0 +1,282 @@
+package io.synscope.agent.trace;
+
+import static io.synscope.agent.trace.TcpSemantics.*;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.synscope.agent.AgentLog;
+import io.synscope.agent.bootstrap.SocketEvents;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns the socket events of the instrumented JDK into {@code tcp.connect} and {@code tcp.accept}
+ * spans. Runs on the application's threads: no blocking, no throwing; an internal failure turns
+ * the affected kind of span off with one warning.
+ */
+public final class ConnectionTracer implements SocketEvents {
+  private static final int MAX_PENDING_CONNECTS = 65_536;
+
+  private final Tracer tracer;
+  private final ApplicationContexts parents;
+  private final NanoClock clock = new NanoClock();
+  private final PendingConnects pending = new PendingConnects(MAX_PENDING_CONNECTS);
+  private volatile boolean connectOn;
+  private volatile boolean acceptOn;
+
+  public ConnectionTracer(
+      Tracer tracer, ApplicationContexts parents, boolean traceConnect, boolean traceAccept) {
+    this.tracer = tracer;
+    this.parents = parents;
+    this.connectOn = traceConnect;
+    this.acceptOn = traceAccept;
+  }
+
+  @Override
+  public void socketConnect(Socket socket, SocketAddress remote, long startNanos, Throwable thrown) {
+    long endNanos = System.nanoTime();
+    if (!connectOn || !(remote instanceof InetSocketAddress)) {
+      return;
+    }
+    try {
+      InetAddress local = null;
+      int localPort = -1;
+      if (thrown == null) {
+        local = socket.getLocalAddress();
+        localPort = socket.getLocalPort();
+      }
+      connectSpan(
+          API_SOCKET,
+          false,
+          parents.current(),
+          (InetSocketAddress) remote,
+          local,
+          localPort,
+          startNanos,
+          endNanos,
+          thrown);
+    } catch (Throwable t) {
+      connectFailed(t);
+    }
+  }
+
+  @Override
+  public void channelConnect(
+      SocketChannel channel,
+      SocketAddress remote,
+      int fd,
+      long startNanos,
+      boolean connected,
+      Throwable thrown) {
+    long endNanos = System.nanoTime();
+    if (!connectOn || !(remote instanceof InetSocketAddress)) {
+      return; // Unix-domain channels are left alone
+    }
+    try {
+      InetSocketAddress isa = (InetSocketAddress) remote;
+      Context parent = parents.current();
+      if (thrown == null && !connected) {
+        pending.put(channel, new PendingConnects.Pending(startNanos, isa, parent));
+        return;
+      }
+      endChannelConnect(channel, false, parent, isa, startNanos, endNanos, thrown);
+    } catch (Throwable t) {
+      connectFailed(t);
+    }
+  }
+
+  @Override
+  public void channelFinishConnect(
+      SocketChannel channel, int fd, boolean connected, Throwable thrown) {
+    if (!connected && thrown == null) {
+      return; // still in progress
+    }
+    long endNanos = System.nanoTime();
+    try {
+      PendingConnects.Pending p = pending.remove(channel);
+      if (p == null || !connectOn) {
+        return;
+      }
+      endChannelConnect(channel, true, p.parent(), p.remote(), p.startNanos(), endNanos, thrown);
+    } catch (Throwable t) {
+      connectFailed(t);
+    }
+  }
+
+  private void endChannelConnect(
+      SocketChannel channel,
+      boolean nonBlocking,
+      Context parent,
+      InetSocketAddress remote,
+      long startNanos,
+      long endNanos,
+      Throwable thrown)
+      throws java.io.IOException {
+    InetAddress local = null;
+    int localPort = -1;
+    if (thrown == null && channel.getLocalAddress() instanceof InetSocketAddress) {
+      InetSocketAddress l = (InetSocketAddress) channel.getLocalAddress();
+      local = l.getAddress();
+      localPort = l.getPort();
+    }
+    connectSpan(
+        API_SOCKET_CHANNEL,
+        nonBlocking,
+        parent,
+        remote,
+        local,
+        localPort,
+        startNanos,
+        endNanos,
+        thrown);
+  }
+
+  private void connectSpan(
+      String api,
+      boolean nonBlocking,
+      Context parent,
+      InetSocketAddress remote,
+      InetAddress local,
+      int localPort,
+      long startNanos,
+      long endNanos,
+      Throwable thrown) {
+    SpanBuilder b =
+        tracer
+            .spanBuilder(SPAN_CONNECT)
+            .setSpanKind(SpanKind.CLIENT)
+            .setParent(parent)
+            .setStartTimestamp(clock.epochNanos(startNanos), TimeUnit.NANOSECONDS)
+            .setAttribute(NETWORK_TRANSPORT, "tcp")
+            .setAttribute(TCP_API, api)
+            .setAttribute(SERVER_ADDRESS, serverAddress(remote))
+            .setAttribute(SERVER_PORT, (long) remote.getPort());
+    if (nonBlocking) {
+      b.setAttribute(TCP_CONNECT_NONBLOCKING, true);
+    }
+    InetAddress peer = remote.getAddress(); // null when unresolved
+    if (peer != null) {
+      b.setAttribute(NETWORK_TYPE, IpAddresses.networkType(peer))
+          .setAttribute(NETWORK_PEER_ADDRESS, IpAddresses.toText(peer))
+          .setAttribute(NETWORK_PEER_PORT, (long) remote.getPort());
+    }
+    if (local != null) {
+      b.setAttribute(NETWORK_LOCAL_ADDRESS, IpAddresses.toText(local))
+          .setAttribute(NETWORK_LOCAL_PORT, (long) localPort);
+    }
+    Span span = b.startSpan();
+    if (thrown != null) {
+      span.setAttribute(ERROR_TYPE, ErrorTypes.of(thrown));
+      span.recordException(thrown);
+      span.setStatus(StatusCode.ERROR, String.valueOf(thrown.getMessage()));
+    }
+    span.end(clock.epochNanos(endNanos), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void serverSocketAccept(
+      ServerSocket server, Socket accepted, long startNanos, Throwable thrown) {
+    long endNanos = System.nanoTime();
+    if (!acceptOn || thrown != null || accepted == null) {
+      return; // a failed accept (closed listener, timeout) is not a connection
+    }
+    try {
+      InetAddress peer = accepted.getInetAddress();
+      if (peer == null) {
+        return;
+      }
+      acceptSpan(
+          API_SERVER_SOCKET,
+          peer,
+          accepted.getPort(),
+          accepted.getLocalAddress(),
+          accepted.getLocalPort(),
+          startNanos,
+          endNanos);
+    } catch (Throwable t) {
+      acceptFailed(t);
+    }
+  }
+
+  @Override
+  public void channelAccept(
+      ServerSocketChannel server, SocketChannel accepted, long startNanos, Throwable thrown) {
+    long endNanos = System.nanoTime();
+    if (!acceptOn || thrown != null || accepted == null) {
+      return; // nothing was pending (non-blocking), or the accept failed
+    }
+    try {
+      SocketAddress r = accepted.getRemoteAddress();
+      SocketAddress l = accepted.getLocalAddress();
+      if (!(r instanceof InetSocketAddress) || !(l instanceof InetSocketAddress)) {
+        return; // Unix-domain
+      }
+      InetSocketAddress ri = (InetSocketAddress) r;
+      InetSocketAddress li = (InetSocketAddress) l;
+      acceptSpan(
+          API_SERVER_SOCKET_CHANNEL,
+          ri.getAddress(),
+          ri.getPort(),
+          li.getAddress(),
+          li.getPort(),
+          startNanos,
+          endNanos);
+    } catch (Throwable t) {
+      acceptFailed(t);
+    }
+  }
+
+  private void acceptSpan(
+      String api,
+      InetAddress peer,
+      int peerPort,
+      InetAddress local,
+      int localPort,
+      long startNanos,
+      long endNanos) {
+    tracer
+        .spanBuilder(SPAN_ACCEPT)
+        .setSpanKind(SpanKind.SERVER)
+        .setParent(parents.current())
+        .setStartTimestamp(clock.epochNanos(startNanos), TimeUnit.NANOSECONDS)
+        .setAttribute(NETWORK_TRANSPORT, "tcp")
+        .setAttribute(TCP_API, api)
+        .setAttribute(NETWORK_TYPE, IpAddresses.networkType(peer))
+        .setAttribute(NETWORK_PEER_ADDRESS, IpAddresses.toText(peer))
+        .setAttribute(NETWORK_PEER_PORT, (long) peerPort)
+        .setAttribute(NETWORK_LOCAL_ADDRESS, IpAddresses.toText(local))
+        .setAttribute(NETWORK_LOCAL_PORT, (long) localPort)
+        .startSpan()
+        .end(clock.epochNanos(endNanos), TimeUnit.NANOSECONDS);
+  }
+
+  /** The host name the application asked for, or the address in canonical form for a literal. */
+  private static String serverAddress(InetSocketAddress remote) {
+    String host = remote.getHostString();
+    InetAddress a = remote.getAddress();
+    if (a != null && host.equals(a.getHostAddress())) {
+      return IpAddresses.toText(a);
+    }
+    return host;
+  }
+
+  private void connectFailed(Throwable t) {
+    connectOn = false;
+    AgentLog.warnOnce("tracer:connect", "tcp.connect spans switched off after an internal error: " + t);
+  }
+
+  private void acceptFailed(Throwable t) {
+    acceptOn = false;
+    AgentLog.warnOnce("tracer:accept", "tcp.accept spans switched off after an internal error: " + t);
+  }
+}
