@@ -3,6 +3,9 @@ package io.synscope.agent.bootstrap;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
@@ -85,6 +88,89 @@ public final class Hooks {
     if (e != null) {
       try {
         e.channelAccept(server, accepted, startNanos, thrown);
+      } catch (Throwable ignored) {
+        // see socketConnect
+      }
+    }
+  }
+
+  public static Object asyncConnectStart(AsynchronousSocketChannel channel, SocketAddress remote) {
+    SocketEvents e = active();
+    if (e != null) {
+      try {
+        return e.asyncConnectStart(channel, remote);
+      } catch (Throwable ignored) {
+        // see socketConnect
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The application's completion handler, wrapped so that the agent learns how the connect ended
+   * before the application does; the handler itself is called exactly as it would have been.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static CompletionHandler wrapConnectHandler(
+      CompletionHandler handler, AsynchronousSocketChannel channel, Object token) {
+    if (handler == null || token == null) {
+      return handler;
+    }
+    return new AsyncConnectHandler(handler, channel, token);
+  }
+
+  public static void asyncConnectReturned(
+      AsynchronousSocketChannel channel, Object token, Object future, Throwable thrown) {
+    SocketEvents e = events;
+    if (e != null && token != null) {
+      try {
+        e.asyncConnectReturned(channel, token, future, thrown);
+      } catch (Throwable ignored) {
+        // see socketConnect
+      }
+    }
+  }
+
+  static void asyncConnectCompleted(
+      AsynchronousSocketChannel channel, Object token, Throwable thrown) {
+    SocketEvents e = events;
+    if (e != null) {
+      try {
+        e.asyncConnectCompleted(channel, token, thrown);
+      } catch (Throwable ignored) {
+        // see socketConnect
+      }
+    }
+  }
+
+  public static void asyncFinishConnect(AsynchronousSocketChannel channel, Object future) {
+    SocketEvents e = events;
+    if (e != null) {
+      try {
+        e.asyncFinishConnect(channel, future);
+      } catch (Throwable ignored) {
+        // see socketConnect
+      }
+    }
+  }
+
+  public static void asyncAcceptStart(AsynchronousServerSocketChannel server, long startNanos) {
+    SocketEvents e = active();
+    if (e != null) {
+      try {
+        e.asyncAcceptStart(server, startNanos);
+      } catch (Throwable ignored) {
+        // see socketConnect
+      }
+    }
+  }
+
+  public static void asyncAccepted(
+      AsynchronousServerSocketChannel server, AsynchronousSocketChannel accepted, Throwable thrown) {
+    SocketEvents e = events;
+    if (e != null) {
+      try {
+        e.asyncAccepted(server, accepted, thrown);
       } catch (Throwable ignored) {
         // see socketConnect
       }

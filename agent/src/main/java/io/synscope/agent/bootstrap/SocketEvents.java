@@ -3,6 +3,8 @@ package io.synscope.agent.bootstrap;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
@@ -41,4 +43,31 @@ public interface SocketEvents {
   /** {@code ServerSocketChannel.accept()} returned or threw; {@code accepted} null if none was ready. */
   void channelAccept(
       ServerSocketChannel server, SocketChannel accepted, long startNanos, Throwable thrown);
+
+  /**
+   * {@code AsynchronousSocketChannel.connect} is starting. Returns a token that follows this
+   * connect to its completion (passed back to {@link #asyncConnectReturned} and {@link
+   * #asyncConnectCompleted}), or null not to follow it.
+   */
+  Object asyncConnectStart(AsynchronousSocketChannel channel, SocketAddress remote);
+
+  /**
+   * The connect call returned {@code future} (null when the application gave a completion
+   * handler, which reports through {@link #asyncConnectCompleted}) or threw.
+   */
+  void asyncConnectReturned(
+      AsynchronousSocketChannel channel, Object token, Object future, Throwable thrown);
+
+  /** A connect completed through its completion handler, successfully when thrown is null. */
+  void asyncConnectCompleted(AsynchronousSocketChannel channel, Object token, Throwable thrown);
+
+  /** The channel's pending connect finished on the event thread; {@code future} holds its result. */
+  void asyncFinishConnect(AsynchronousSocketChannel channel, Object future);
+
+  /** {@code AsynchronousServerSocketChannel.accept} is starting. */
+  void asyncAcceptStart(AsynchronousServerSocketChannel server, long startNanos);
+
+  /** An asynchronous accept produced a channel, or failed. */
+  void asyncAccepted(
+      AsynchronousServerSocketChannel server, AsynchronousSocketChannel accepted, Throwable thrown);
 }

@@ -22,7 +22,8 @@ import net.bytebuddy.utility.JavaModule;
 
 /**
  * Weaves the socket advice into the JDK: {@code java.net.Socket}, {@code java.net.ServerSocket},
- * {@code sun.nio.ch.SocketChannelImpl} and {@code sun.nio.ch.ServerSocketChannelImpl}. Classes
+ * {@code sun.nio.ch.SocketChannelImpl}, {@code sun.nio.ch.ServerSocketChannelImpl} and the Linux
+ * asynchronous channels {@code sun.nio.ch.UnixAsynchronous(Server)SocketChannelImpl}. Classes
  * already loaded (always the case after a late attach) are retransformed.
  */
 public final class SocketInstrumentation {
@@ -71,8 +72,17 @@ public final class SocketInstrumentation {
                 named("accept")
                     .and(takesArguments(0))
                     .or(named("blockingAccept").and(takesArguments(1))));
+    AsmVisitorWrapper asyncConnect =
+        Advice.to(AsyncConnectAdvice.class).on(named("implConnect").and(takesArguments(3)));
+    AsmVisitorWrapper asyncFinishConnect =
+        Advice.to(AsyncFinishConnectAdvice.class)
+            .on(named("finishConnect").and(takesArguments(1)));
+    AsmVisitorWrapper asyncAcceptStart =
+        Advice.to(AsyncAcceptStartAdvice.class).on(named("implAccept").and(takesArguments(2)));
+    AsmVisitorWrapper asyncFinishAccept =
+        Advice.to(AsyncFinishAcceptAdvice.class).on(named("finishAccept"));
 
-    return new AgentBuilder.Default()
+    return newAgentBuilder()
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
         .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)
@@ -93,7 +103,37 @@ public final class SocketInstrumentation {
                     .visit(channelFinishConnect))
         .type(named("sun.nio.ch.ServerSocketChannelImpl"))
         .transform((builder, type, loader, module, domain) -> builder.visit(channelAccept))
+        .type(named("sun.nio.ch.UnixAsynchronousSocketChannelImpl"))
+        .transform(
+            (builder, type, loader, module, domain) ->
+                builder.visit(asyncConnect).visit(asyncFinishConnect))
+        .type(named("sun.nio.ch.UnixAsynchronousServerSocketChannelImpl"))
+        .transform(
+            (builder, type, loader, module, domain) ->
+                builder.visit(asyncAcceptStart).visit(asyncFinishAccept))
         .installOn(inst);
+  }
+
+  /**
+   * An agent builder that has not initialised Byte Buddy's Nexus. The advice here is inlined and
+   * needs no initializer injection, and the Nexus's set-up reaches for sun.misc.Unsafe, which JDK
+   * 24 and later warn about on the application's standard error. The switch is Byte Buddy's
+   * system property, read once when this copy of Byte Buddy first touches the Nexus; it is
+   * restored at once so that the application's own Byte Buddy, if any, is unaffected.
+   */
+  private static AgentBuilder newAgentBuilder() {
+    String key = "net.bytebuddy.nexus.disabled";
+    String before = System.getProperty(key);
+    System.setProperty(key, "true");
+    try {
+      return new AgentBuilder.Default();
+    } finally {
+      if (before == null) {
+        System.clearProperty(key);
+      } else {
+        System.setProperty(key, before);
+      }
+    }
   }
 
   /** Reports a class that could not be instrumented, once, in one line. */

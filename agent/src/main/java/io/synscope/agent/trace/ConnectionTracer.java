@@ -15,8 +15,14 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,7 +36,9 @@ public final class ConnectionTracer implements SocketEvents {
   private final Tracer tracer;
   private final ApplicationContexts parents;
   private final NanoClock clock = new NanoClock();
-  private final PendingConnects pending = new PendingConnects(MAX_PENDING_CONNECTS);
+  private final ChannelTable<PendingConnect> pendingConnects =
+      new ChannelTable<>(MAX_PENDING_CONNECTS);
+  private final ChannelTable<Long> pendingAccepts = new ChannelTable<>(MAX_PENDING_CONNECTS);
   private volatile boolean connectOn;
   private volatile boolean acceptOn;
 
@@ -86,10 +94,11 @@ public final class ConnectionTracer implements SocketEvents {
       InetSocketAddress isa = (InetSocketAddress) remote;
       Context parent = parents.current();
       if (thrown == null && !connected) {
-        pending.put(channel, new PendingConnects.Pending(startNanos, isa, parent));
+        pendingConnects.put(channel, new PendingConnect(startNanos, isa, parent));
         return;
       }
-      endChannelConnect(channel, false, parent, isa, startNanos, endNanos, thrown);
+      endChannelConnect(
+          API_SOCKET_CHANNEL, channel, false, parent, isa, startNanos, endNanos, thrown);
     } catch (Throwable t) {
       connectFailed(t);
     }
@@ -103,18 +112,27 @@ public final class ConnectionTracer implements SocketEvents {
     }
     long endNanos = System.nanoTime();
     try {
-      PendingConnects.Pending p = pending.remove(channel);
+      PendingConnect p = pendingConnects.remove(channel);
       if (p == null || !connectOn) {
         return;
       }
-      endChannelConnect(channel, true, p.parent(), p.remote(), p.startNanos(), endNanos, thrown);
+      endChannelConnect(
+          API_SOCKET_CHANNEL,
+          channel,
+          true,
+          p.parent(),
+          p.remote(),
+          p.startNanos(),
+          endNanos,
+          thrown);
     } catch (Throwable t) {
       connectFailed(t);
     }
   }
 
   private void endChannelConnect(
-      SocketChannel channel,
+      String api,
+      NetworkChannel channel,
       boolean nonBlocking,
       Context parent,
       InetSocketAddress remote,
@@ -130,7 +148,7 @@ public final class ConnectionTracer implements SocketEvents {
       localPort = l.getPort();
     }
     connectSpan(
-        API_SOCKET_CHANNEL,
+        api,
         nonBlocking,
         parent,
         remote,
@@ -231,6 +249,134 @@ public final class ConnectionTracer implements SocketEvents {
           li.getPort(),
           startNanos,
           endNanos);
+    } catch (Throwable t) {
+      acceptFailed(t);
+    }
+  }
+
+  @Override
+  public Object asyncConnectStart(AsynchronousSocketChannel channel, SocketAddress remote) {
+    if (!connectOn || !(remote instanceof InetSocketAddress)) {
+      return null;
+    }
+    try {
+      return new PendingConnect(System.nanoTime(), (InetSocketAddress) remote, parents.current());
+    } catch (Throwable t) {
+      connectFailed(t);
+      return null;
+    }
+  }
+
+  @Override
+  public void asyncConnectReturned(
+      AsynchronousSocketChannel channel, Object token, Object future, Throwable thrown) {
+    long endNanos = System.nanoTime();
+    try {
+      PendingConnect p = (PendingConnect) token;
+      if (thrown != null) {
+        endAsyncConnect(channel, p, endNanos, thrown);
+      } else if (future instanceof Future) {
+        Future<?> f = (Future<?>) future;
+        if (f.isDone()) {
+          endAsyncConnect(channel, p, endNanos, failureOf(f));
+        } else {
+          pendingConnects.put(channel, p);
+        }
+      }
+      // else: a completion handler was given, and its wrapper reports the outcome
+    } catch (Throwable t) {
+      connectFailed(t);
+    }
+  }
+
+  @Override
+  public void asyncConnectCompleted(
+      AsynchronousSocketChannel channel, Object token, Throwable thrown) {
+    long endNanos = System.nanoTime();
+    try {
+      endAsyncConnect(channel, (PendingConnect) token, endNanos, thrown);
+    } catch (Throwable t) {
+      connectFailed(t);
+    }
+  }
+
+  @Override
+  public void asyncFinishConnect(AsynchronousSocketChannel channel, Object future) {
+    long endNanos = System.nanoTime();
+    try {
+      PendingConnect p = pendingConnects.remove(channel);
+      if (p != null && future instanceof Future && ((Future<?>) future).isDone()) {
+        endAsyncConnect(channel, p, endNanos, failureOf((Future<?>) future));
+      }
+    } catch (Throwable t) {
+      connectFailed(t);
+    }
+  }
+
+  private void endAsyncConnect(
+      AsynchronousSocketChannel channel, PendingConnect p, long endNanos, Throwable thrown)
+      throws java.io.IOException {
+    if (!connectOn) {
+      return;
+    }
+    endChannelConnect(
+        API_ASYNC_SOCKET_CHANNEL,
+        channel,
+        false,
+        p.parent(),
+        p.remote(),
+        p.startNanos(),
+        endNanos,
+        thrown);
+  }
+
+  /** The exception a completed future holds, or null; never blocks, since it is done. */
+  private static Throwable failureOf(Future<?> done) {
+    try {
+      done.get();
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause() != null ? e.getCause() : e;
+    } catch (CancellationException e) {
+      return e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  @Override
+  public void asyncAcceptStart(AsynchronousServerSocketChannel server, long startNanos) {
+    if (acceptOn) {
+      pendingAccepts.put(server, startNanos);
+    }
+  }
+
+  @Override
+  public void asyncAccepted(
+      AsynchronousServerSocketChannel server,
+      AsynchronousSocketChannel accepted,
+      Throwable thrown) {
+    long endNanos = System.nanoTime();
+    Long startNanos = pendingAccepts.remove(server);
+    if (!acceptOn || thrown != null || accepted == null || startNanos == null) {
+      return;
+    }
+    try {
+      SocketAddress r = accepted.getRemoteAddress();
+      SocketAddress l = accepted.getLocalAddress();
+      if (r instanceof InetSocketAddress && l instanceof InetSocketAddress) {
+        InetSocketAddress ri = (InetSocketAddress) r;
+        InetSocketAddress li = (InetSocketAddress) l;
+        acceptSpan(
+            API_ASYNC_SERVER_SOCKET_CHANNEL,
+            ri.getAddress(),
+            ri.getPort(),
+            li.getAddress(),
+            li.getPort(),
+            startNanos,
+            endNanos);
+      }
     } catch (Throwable t) {
       acceptFailed(t);
     }

@@ -44,4 +44,6 @@ public final class TcpSemantics {
   public static final String API_SOCKET_CHANNEL = "socket_channel";
   public static final String API_SERVER_SOCKET = "server_socket";
   public static final String API_SERVER_SOCKET_CHANNEL = "server_socket_channel";
+  public static final String API_ASYNC_SOCKET_CHANNEL = "async_socket_channel";
+  public static final String API_ASYNC_SERVER_SOCKET_CHANNEL = "async_server_socket_channel";
 }

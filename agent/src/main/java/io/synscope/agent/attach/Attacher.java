@@ -1,0 +1,67 @@
+package io.synscope.agent.attach;
+
+import com.sun.tools.attach.AgentInitializationException;
+import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+import java.io.File;
+import java.io.IOException;
+
+/**
+ * Loads the agent into a running JVM by pid (the JDK's attach API), the late-attach twin of
+ * {@code -javaagent}. The target then runs {@code agentmain}: new connections are traced from that
+ * moment, socket classes already loaded are retransformed.
+ */
+public final class Attacher {
+  private Attacher() {}
+
+  /**
+   * Attaches the agent jar to the JVM with the given pid.
+   *
+   * @param options the agent argument, as after {@code -javaagent:synscope-agent.jar=} (may be
+   *     null)
+   * @throws AttachFailedException with a message saying what went wrong and what to check
+   */
+  public static void attach(long pid, File agentJar, String options) {
+    if (ProcessHandle.current().pid() == pid) {
+      throw new AttachFailedException("refusing to attach to this very process (" + pid + ")");
+    }
+    if (ProcessHandle.of(pid).isEmpty()) {
+      throw new AttachFailedException("no process with pid " + pid);
+    }
+    VirtualMachine vm;
+    try {
+      vm = VirtualMachine.attach(Long.toString(pid));
+    } catch (AttachNotSupportedException | IOException e) {
+      throw new AttachFailedException(
+          "cannot attach to pid "
+              + pid
+              + " ("
+              + e.getMessage()
+              + "); is it a JVM running as the same user, started without"
+              + " -XX:+DisableAttachMechanism?");
+    }
+    try {
+      vm.loadAgent(agentJar.getAbsolutePath(), options);
+    } catch (AgentLoadException | AgentInitializationException e) {
+      throw new AttachFailedException("the agent failed to start in pid " + pid + ": " + e.getMessage());
+    } catch (IOException e) {
+      throw new AttachFailedException("loading the agent into pid " + pid + " failed: " + e.getMessage());
+    } finally {
+      try {
+        vm.detach();
+      } catch (IOException ignored) {
+        // the agent is loaded or not; the connection to the target is going away either way
+      }
+    }
+  }
+
+  /** Why an attach did not happen, in one line. */
+  public static final class AttachFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    AttachFailedException(String message) {
+      super(message);
+    }
+  }
+}
