@@ -3,7 +3,6 @@ package io.synscope.probe.proc;
 import io.synscope.probe.MalformedDataException;
 import io.synscope.probe.ProbeException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -65,7 +64,7 @@ public final class StackCounters {
     for (String name : new String[] {"netstat", "snmp"}) {
       Path file = netDirectory.resolve(name);
       try {
-        texts.put(file.toString(), new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
+        texts.put(file.toString(), ProcFiles.read(file));
       } catch (IOException e) {
         throw new ProbeException("cannot read " + file + ": " + e, e);
       }
