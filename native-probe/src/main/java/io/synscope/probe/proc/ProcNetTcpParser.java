@@ -259,7 +259,8 @@ final class ProcNetTcpParser {
     for (int i = start; i < end; i++) {
       int d = hexDigit(line.charAt(i));
       if (d < 0) {
-        throw malformed(what + " has a character that is not a hex digit: '" + line.charAt(i) + "'");
+        throw malformed(
+            what + " has a character that is not a hex digit: '" + line.charAt(i) + "'");
       }
       v = (v << 4) | d;
     }

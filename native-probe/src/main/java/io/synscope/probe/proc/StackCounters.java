@@ -156,7 +156,7 @@ public final class StackCounters {
     return s.length() > 120 ? s.substring(0, 120) + "..." : s;
   }
 
-  /** A counter by group ("TcpExt", "Tcp", ...) and name ("ListenOverflows"), if the kernel has it. */
+  /** A counter by group ("TcpExt", "Tcp", ...) and name ("ListenOverflows"), if present. */
   public OptionalLong get(String group, String name) {
     Map<String, Long> g = groups.get(group);
     Long v = g == null ? null : g.get(name);

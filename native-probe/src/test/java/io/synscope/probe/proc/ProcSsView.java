@@ -150,7 +150,8 @@ final class ProcSsView {
     try {
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException("ss -tanieH failed: " + new String(out, StandardCharsets.UTF_8));
+        throw new IllegalStateException(
+            "ss -tanieH failed: " + new String(out, StandardCharsets.UTF_8));
       }
       return new String(out, StandardCharsets.UTF_8);
     } catch (InterruptedException e) {

@@ -29,7 +29,7 @@ class SocketOwnershipTest {
     assertThat(SocketOwnership.parseSocketInode("anon_inode:[eventpoll]")).isEqualTo(-1);
     assertThat(SocketOwnership.parseSocketInode("anon_inode:inotify")).isEqualTo(-1);
     assertThat(SocketOwnership.parseSocketInode("/dev/null")).isEqualTo(-1);
-    assertThat(SocketOwnership.parseSocketInode("/tmp/socket:[1]")).isEqualTo(-1);
+    assertThat(SocketOwnership.parseSocketInode("/run/app/socket:[1]")).isEqualTo(-1);
     assertThat(SocketOwnership.parseSocketInode("")).isEqualTo(-1);
   }
 

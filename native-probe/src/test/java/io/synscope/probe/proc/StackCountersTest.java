@@ -93,7 +93,8 @@ class StackCountersTest {
 
   @Test
   void repeatedGroupPairsAreMerged() {
-    StackCounters c = parse("IcmpMsg: InType0 InType3\nIcmpMsg: 1 2\nIcmpMsg: OutType3\nIcmpMsg: 5\n");
+    StackCounters c =
+        parse("IcmpMsg: InType0 InType3\nIcmpMsg: 1 2\nIcmpMsg: OutType3\nIcmpMsg: 5\n");
     assertThat(c.groups().get("IcmpMsg"))
         .containsExactly(Map.entry("InType0", 1L), Map.entry("InType3", 2L),
             Map.entry("OutType3", 5L));
