@@ -22,10 +22,15 @@ public final class AgentTelemetry {
 
   private static final long SHUTDOWN_SECONDS = 5;
 
-  private final OpenTelemetrySdk sdk;
+  /** How often lost spans are counted and reported. */
+  private static final long HEALTH_INTERVAL_SECONDS = 30;
 
-  private AgentTelemetry(OpenTelemetrySdk sdk) {
+  private final OpenTelemetrySdk sdk;
+  private final ExportHealth health;
+
+  private AgentTelemetry(OpenTelemetrySdk sdk, ExportHealth health) {
     this.sdk = sdk;
+    this.health = health;
   }
 
   /**
@@ -34,11 +39,12 @@ public final class AgentTelemetry {
    */
   public static AgentTelemetry start(AgentConfig config, String version) throws Exception {
     AtomicReference<Object> result = new AtomicReference<>();
+    ExportHealth health = new ExportHealth(HEALTH_INTERVAL_SECONDS);
     Thread builder =
         new AgentThread(
             () -> {
               try {
-                result.set(build(config));
+                result.set(build(config, health));
               } catch (Throwable t) {
                 result.set(t);
               }
@@ -50,15 +56,17 @@ public final class AgentTelemetry {
       Throwable t = (Throwable) result.get();
       throw t instanceof Exception ? (Exception) t : new IllegalStateException(t);
     }
-    AgentTelemetry telemetry = new AgentTelemetry((OpenTelemetrySdk) result.get());
+    AgentTelemetry telemetry = new AgentTelemetry((OpenTelemetrySdk) result.get(), health);
+    health.start();
     Runtime.getRuntime()
         .addShutdownHook(new AgentThread(telemetry::shutdown, "synscope-shutdown"));
     return telemetry;
   }
 
-  private static OpenTelemetrySdk build(AgentConfig config) {
+  private static OpenTelemetrySdk build(AgentConfig config, ExportHealth health) {
     return AutoConfiguredOpenTelemetrySdk.builder()
         .setServiceClassLoader(AgentTelemetry.class.getClassLoader())
+        .addMeterProviderCustomizer((builder, props) -> builder.registerMetricReader(health))
         .addPropertiesSupplier(AgentTelemetry::defaults)
         .addPropertiesCustomizer(props -> config.otelOverrides())
         .disableShutdownHook()
@@ -105,6 +113,8 @@ public final class AgentTelemetry {
   /** Flushes what is queued and stops exporting, waiting a bounded time. */
   public void shutdown() {
     try {
+      sdk.getSdkTracerProvider().shutdown().join(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+      health.report();
       sdk.shutdown().join(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
     } catch (Throwable t) {
       AgentLog.warn("flushing telemetry at exit failed", t);

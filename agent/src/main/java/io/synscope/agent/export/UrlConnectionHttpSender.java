@@ -55,20 +55,24 @@ final class UrlConnectionHttpSender implements HttpSender {
     try {
       executor.execute(
           () -> {
+            HttpResponse response;
             try {
-              onResponse.accept(sendWithRetries(message));
+              response = sendWithRetries(message);
             } catch (Throwable t) {
-              onError.accept(t);
+              onError.accept(withoutStackTrace(t));
+              return;
             }
+            onResponse.accept(response);
           });
     } catch (RejectedExecutionException e) {
       onError.accept(
-          new IOException(
-              "export queue full ("
-                  + MAX_QUEUED_REQUESTS
-                  + " requests waiting for "
-                  + config.getEndpoint()
-                  + ")"));
+          withoutStackTrace(
+              new IOException(
+                  "export queue full ("
+                      + MAX_QUEUED_REQUESTS
+                      + " requests waiting for "
+                      + config.getEndpoint()
+                      + ")")));
     }
   }
 
@@ -84,8 +88,7 @@ final class UrlConnectionHttpSender implements HttpSender {
           return r;
         }
       } catch (IOException e) {
-        if (attempt >= attempts
-            || (retry != null && !retry.getRetryExceptionPredicate().test(e))) {
+        if (attempt >= attempts || !isRetryable(retry, e)) {
           throw e;
         }
       }
@@ -104,6 +107,23 @@ final class UrlConnectionHttpSender implements HttpSender {
               (long) (backoffNanos * retry.getBackoffMultiplier()),
               retry.getMaxBackoff().toNanos());
     }
+  }
+
+  private static boolean isRetryable(RetryPolicy retry, IOException e) {
+    if (retry != null && retry.getRetryExceptionPredicate() != null) {
+      return retry.getRetryExceptionPredicate().test(e);
+    }
+    return e instanceof java.net.ConnectException || e instanceof java.net.SocketTimeoutException;
+  }
+
+  /**
+   * The SDK logs an export failure with its throwable; the failure's cause is all an operator
+   * needs, so it travels as one line instead of a stack trace per failed batch.
+   */
+  private Throwable withoutStackTrace(Throwable t) {
+    IOException e = new IOException("POST " + config.getEndpoint() + " failed: " + t);
+    e.setStackTrace(new StackTraceElement[0]);
+    return e;
   }
 
   private static boolean isRetryable(int status) {
