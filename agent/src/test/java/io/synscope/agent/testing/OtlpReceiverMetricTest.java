@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 /** Metrics exported by the real OpenTelemetry SDK over HTTP, decoded value by value. */
 class OtlpReceiverMetricTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final Attributes SERVICE =
+      Attributes.of(stringKey("service.name"), "otlp-receiver-test");
   private static final Attributes LISTENER = Attributes.of(stringKey("listener"), "127.0.0.1:8080");
 
   @Test
@@ -159,10 +161,7 @@ class OtlpReceiverMetricTest {
     PeriodicMetricReader reader =
         PeriodicMetricReader.builder(exporter).setInterval(Duration.ofDays(1)).build();
     return SdkMeterProvider.builder()
-        .setResource(
-            Resource.getDefault()
-                .merge(
-                    Resource.create(Attributes.of(stringKey("service.name"), "otlp-receiver-test"))))
+        .setResource(Resource.getDefault().merge(Resource.create(SERVICE)))
         .registerMetricReader(reader)
         .build();
   }

@@ -41,7 +41,8 @@ class OtlpReceiverTest {
           .extracting(ReceivedSpan::name)
           .containsExactly("tcp.connect");
       assertThat(receiver.requests())
-          .extracting(ReceivedRequest::path, ReceivedRequest::contentEncoding, ReceivedRequest::status)
+          .extracting(
+              ReceivedRequest::path, ReceivedRequest::contentEncoding, ReceivedRequest::status)
           .containsExactly(tuple("/v1/traces", "gzip", 200));
       exporter.close();
     }
@@ -125,7 +126,8 @@ class OtlpReceiverTest {
                   HttpResponse.BodyHandlers.ofByteArray());
       assertThat(get.statusCode()).isEqualTo(405);
       assertThat(receiver.decodeErrors())
-          .containsExactly("/v1/traces: Content-Type application/json is not application/x-protobuf");
+          .containsExactly(
+              "/v1/traces: Content-Type application/json is not application/x-protobuf");
     }
   }
 

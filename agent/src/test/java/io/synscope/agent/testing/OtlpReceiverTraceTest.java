@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 /** Spans exported by the real OpenTelemetry SDK over HTTP, decoded field by field. */
 class OtlpReceiverTraceTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final Attributes SERVICE =
+      Attributes.of(stringKey("service.name"), "otlp-receiver-test");
 
   @Test
   void decodesSpansExportedByTheSdk() {
@@ -156,10 +158,7 @@ class OtlpReceiverTraceTest {
             .setEndpoint(receiver.endpoint() + OtlpReceiver.TRACES_PATH)
             .build();
     return SdkTracerProvider.builder()
-        .setResource(
-            Resource.getDefault()
-                .merge(
-                    Resource.create(Attributes.of(stringKey("service.name"), "otlp-receiver-test"))))
+        .setResource(Resource.getDefault().merge(Resource.create(SERVICE)))
         .addSpanProcessor(SimpleSpanProcessor.create(exporter))
         .build();
   }

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decoders of the messages that traces and metrics share: opentelemetry/proto/common/v1/common.proto
- * (AnyValue, KeyValue, InstrumentationScope) and resource/v1/resource.proto (Resource).
+ * Decoders of the messages that traces and metrics share: AnyValue, KeyValue and
+ * InstrumentationScope of opentelemetry/proto/common/v1/common.proto, and Resource of
+ * opentelemetry/proto/resource/v1/resource.proto.
  */
 final class OtlpValues {
   /** InstrumentationScope's name and version. */

@@ -68,7 +68,7 @@ public final class ProtobufReader {
     return wireType;
   }
 
-  /** Offset of the current field's tag in the whole buffer; before the first field, of the start. */
+  /** Offset of the current field's tag in the whole buffer; before any field, of the message. */
   public int tagOffset() {
     return tagOffset;
   }
