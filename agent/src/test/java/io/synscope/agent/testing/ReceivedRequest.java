@@ -1,0 +1,8 @@
+package io.synscope.agent.testing;
+
+/**
+ * One HTTP request an {@link OtlpReceiver} got and how it answered; {@code contentEncoding} is
+ * empty when the body was sent uncompressed, {@code bodyBytes} is the size on the wire.
+ */
+public record ReceivedRequest(
+    String method, String path, String contentEncoding, int bodyBytes, int status) {}
