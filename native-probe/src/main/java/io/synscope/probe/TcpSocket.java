@@ -11,6 +11,10 @@ import java.net.InetAddress;
  * counts the queue as full when its length exceeds the limit. For other sockets they are the bytes
  * not yet read by the application and not yet acknowledged by the peer.
  *
+ * <p>{@code /proc/net/tcp} does not carry a listener's backlog (its {@code tx_queue} column is
+ * {@code write_seq - snd_una}, always 0 for a listener), so a {@link DataSource#PROC} listener has
+ * {@code sendQ} = -1, meaning unknown, and {@link #acceptQueueFull()} is then false.
+ *
  * @param family IPv4 or IPv6 (an IPv4-mapped IPv6 address stays IPv6, as ss shows it)
  * @param state the state; NEW_SYN_RECV request sockets are SYN_RECV
  * @param localAddress local address
@@ -18,7 +22,8 @@ import java.net.InetAddress;
  * @param remoteAddress remote address (the wildcard address for a listener)
  * @param remotePort remote port (0 for a listener)
  * @param recvQ {@code idiag_rqueue}: accept queue length (LISTEN) or unread bytes
- * @param sendQ {@code idiag_wqueue}: backlog (LISTEN) or unacknowledged bytes
+ * @param sendQ {@code idiag_wqueue}: backlog (LISTEN) or unacknowledged bytes; -1 when the
+ *     source does not know it (a listener read from /proc)
  * @param inode socket inode, matching the {@code socket:[inode]} links in /proc/PID/fd (0 for
  *     request and TIME_WAIT sockets)
  * @param uid owner's user id
@@ -59,9 +64,10 @@ public record TcpSocket(
 
   /**
    * For a listener: the accept queue is full, in the kernel's sense ({@code sk_acceptq_is_full}:
-   * length greater than the backlog), so new SYNs and final ACKs are being dropped.
+   * length greater than the backlog), so new SYNs and final ACKs are being dropped. False when
+   * the backlog is unknown ({@code sendQ} = -1).
    */
   public boolean acceptQueueFull() {
-    return isListener() && recvQ > sendQ;
+    return isListener() && sendQ >= 0 && recvQ > sendQ;
   }
 }
