@@ -1,0 +1,33 @@
+package io.synscope.probe.linux;
+
+import io.synscope.probe.TcpInfo;
+import io.synscope.probe.linux.jna.SocketOptionReader;
+
+/**
+ * Reads {@code struct tcp_info} of a socket this process holds, by {@code getsockopt(fd,
+ * IPPROTO_TCP, TCP_INFO)} (tcp(7)), decoded by the length the kernel returns.
+ */
+public final class TcpInfoSockopt {
+  /** TCP_INFO (linux/tcp.h). */
+  private static final int TCP_INFO = 11;
+  /** Room for the struct of kernels well beyond today's 252 bytes; the kernel copies at most this. */
+  private static final int BUFFER_SIZE = 512;
+
+  private static final ThreadLocal<SocketOptionReader> READER =
+      ThreadLocal.withInitial(() -> new SocketOptionReader(BUFFER_SIZE));
+
+  private TcpInfoSockopt() {}
+
+  /**
+   * The socket's tcp_info now.
+   *
+   * @param fd a TCP socket's file descriptor
+   * @throws io.synscope.probe.NativeCallException named {@code getsockopt(TCP_INFO)} when the call
+   *     fails (EBADF, ENOTSOCK, EOPNOTSUPP for a non-TCP socket)
+   */
+  public static TcpInfo read(int fd) {
+    SocketOptionReader reader = READER.get();
+    int length = reader.read(fd, InetDiag.IPPROTO_TCP, TCP_INFO, "getsockopt(TCP_INFO)");
+    return TcpInfo.decode(reader.value(), Math.min(length, BUFFER_SIZE));
+  }
+}

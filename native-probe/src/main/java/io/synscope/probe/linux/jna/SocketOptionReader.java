@@ -1,0 +1,57 @@
+package io.synscope.probe.linux.jna;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Reads a socket option with getsockopt(2) into a reused direct buffer. Not thread-safe: use one
+ * reader per thread.
+ */
+public final class SocketOptionReader {
+  private final ByteBuffer value;
+  private final Pointer valueAddress;
+  /** The {@code socklen_t} (u32) that getsockopt reads the capacity from and writes the length to. */
+  private final ByteBuffer length;
+  private final Pointer lengthAddress;
+
+  /** A reader for option values of up to {@code capacity} bytes. */
+  public SocketOptionReader(int capacity) {
+    this.value = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
+    this.valueAddress = Native.getDirectBufferPointer(value);
+    this.length = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
+    this.lengthAddress = Native.getDirectBufferPointer(length);
+  }
+
+  /**
+   * Calls {@code getsockopt(fd, level, name, ...)}.
+   *
+   * @param operation the call's name for the error message, e.g. {@code getsockopt(TCP_INFO)}
+   * @return the option's length as the kernel reported it; the value is in {@link #value()}
+   * @throws io.synscope.probe.NativeCallException when getsockopt fails (EBADF, ENOTSOCK, ...)
+   */
+  public int read(int fd, int level, int name, String operation) {
+    while (true) {
+      length.putInt(0, value.capacity());
+      try {
+        LibC.getsockopt(fd, level, name, valueAddress, lengthAddress);
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() == NativeErrors.EINTR) {
+          continue;
+        }
+        throw NativeErrors.of(operation, e);
+      }
+      int n = length.getInt(0);
+      value.clear();
+      value.limit(Math.min(n, value.capacity()));
+      return n;
+    }
+  }
+
+  /** The buffer holding the last value read, position 0 and limit its length. */
+  public ByteBuffer value() {
+    return value;
+  }
+}
