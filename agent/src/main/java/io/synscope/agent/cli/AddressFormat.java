@@ -25,19 +25,39 @@ final class AddressFormat {
   }
 
   /**
-   * The address as a table cell, as ss prints it. The IPv6 wildcard is {@code *} when the socket
-   * itself is bound to the IPv6 wildcard: that is how ss shows a dual-stack socket, and the
-   * default (net.ipv6.bindv6only=0) for one bound to {@code ::}. (ss prints {@code [::]} for a
-   * wildcard socket with IPV6_V6ONLY set, which the socket record does not carry.)
+   * The address as a table cell, as ss prints it. ss shows the IPv6 wildcard as {@code *} for a
+   * socket that also takes IPv4 (not IPV6_V6ONLY). The socket record does not carry that flag, so
+   * it is inferred as the kernel sets it: binding to a plain IPv6 address sets it (inet6_bind),
+   * binding to an IPv4-mapped one does not, and for a socket bound to the wildcard it follows
+   * net.ipv6.bindv6only, 0 by default. (A wildcard socket with IPV6_V6ONLY set explicitly shows
+   * {@code *} here where ss prints {@code [::]}.)
    */
   static String cell(IpFamily family, InetAddress address, InetAddress socketLocalAddress) {
     if (family == IpFamily.IPV4) {
       return plain(family, address);
     }
-    if (address.isAnyLocalAddress() && socketLocalAddress.isAnyLocalAddress()) {
+    if (address.isAnyLocalAddress() && takesIpv4(socketLocalAddress)) {
       return "*";
     }
     return "[" + plain(family, address) + "]";
+  }
+
+  private static boolean takesIpv4(InetAddress ipv6SocketLocalAddress) {
+    return ipv6SocketLocalAddress.isAnyLocalAddress()
+        || isIpv4Mapped(ipv6SocketLocalAddress.getAddress());
+  }
+
+  /** True for ::ffff:a.b.c.d, and for an Inet4Address, which is how InetAddress hands it over. */
+  private static boolean isIpv4Mapped(byte[] b) {
+    if (b.length == 4) {
+      return true;
+    }
+    for (int i = 0; i < 10; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
   }
 
   static String port(int port) {

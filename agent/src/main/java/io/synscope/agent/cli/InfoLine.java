@@ -69,7 +69,7 @@ final class InfoLine {
       word(sb, s.congestion());
     }
     if (info != null) {
-      appendInfo(sb, info);
+      appendInfo(sb, info, s.isListener());
     }
     if (sb.length() == 0) {
       sb.append(
@@ -80,7 +80,7 @@ final class InfoLine {
     return sb.toString();
   }
 
-  private static void appendInfo(StringBuilder sb, TcpInfo i) {
+  private static void appendInfo(StringBuilder sb, TcpInfo i, boolean listener) {
     OptionalLong rto = i.find(TcpInfoField.RTO);
     if (rto.isPresent() && rto.getAsLong() != 0 && rto.getAsLong() != RTO_INITIAL_MICROS) {
       word(sb, "rto:" + microsAsMillis(rto.getAsLong()));
@@ -130,7 +130,10 @@ final class InfoLine {
       word(sb, "retrans:" + retrans + "/" + totalRetrans);
     }
     nonZero(sb, i, TcpInfoField.LOST, "lost:");
-    nonZero(sb, i, TcpInfoField.SACKED, "sacked:");
+    if (!listener) {
+      // For a listener the kernel puts the backlog in tcpi_sacked (tcp_get_info); ss hides it.
+      nonZero(sb, i, TcpInfoField.SACKED, "sacked:");
+    }
     nonZero(sb, i, TcpInfoField.DSACK_DUPS, "dsack_dups:");
     nonZero(sb, i, TcpInfoField.FACKETS, "fackets:");
     OptionalLong reordering = i.find(TcpInfoField.REORDERING);

@@ -35,11 +35,22 @@ class AddressFormatTest {
     "IPV6, ::1, ::1, [::1]",
     "IPV6, ::, ::1, [::]",
     "IPV6, ::, ::, *",
+    // a socket bound to an IPv4-mapped address takes IPv4: ss shows its wildcard peer as *
+    "IPV6, ::, ::ffff:127.0.0.1, *",
     // the JDK turns ::ffff:127.0.0.1 into an Inet4Address; ss shows it mapped, in brackets
     "IPV6, ::ffff:127.0.0.1, ::ffff:127.0.0.1, [::ffff:127.0.0.1]",
   })
   void tableCellsAreWhatSsPrints(IpFamily family, String address, String local, String cell) {
     assertThat(AddressFormat.cell(family, ip(address), ip(local))).isEqualTo(cell);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aMappedAddressAsInet6AddressIsTreatedLikeTheJdksInet4Address() throws Exception {
+    byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 127, 0, 0, 1};
+    java.net.Inet6Address six = java.net.Inet6Address.getByAddress(null, mapped, -1);
+    assertThat(AddressFormat.cell(IpFamily.IPV6, six, six)).isEqualTo("[::ffff:127.0.0.1]");
+    assertThat(AddressFormat.cell(IpFamily.IPV6, ip("::"), six)).isEqualTo("*");
+    assertThat(AddressFormat.plain(IpFamily.IPV6, six)).isEqualTo("::ffff:127.0.0.1");
   }
 
   @ParameterizedTest
