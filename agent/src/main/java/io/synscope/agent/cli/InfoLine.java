@@ -190,15 +190,32 @@ final class InfoLine {
     return BigDecimal.valueOf(micros, 3).stripTrailingZeros().toPlainString();
   }
 
-  /** A timer's remaining time as ss -o prints it: 200ms, 1.2sec, 1min5sec. */
-  static String millisText(long millis) {
-    if (millis < 1000) {
-      return millis + "ms";
+  /**
+   * A timer's remaining time as ss -o prints it (print_ms_timer in misc/ss.c): 200ms, 1.250ms
+   * (seconds and milliseconds), 27sec, 1min5sec, 12min; an expired timer as nothing.
+   */
+  static String millisText(long timeoutMillis) {
+    long secs = timeoutMillis / 1000;
+    long minutes = secs / 60;
+    secs %= 60;
+    long millis = timeoutMillis % 1000;
+    StringBuilder sb = new StringBuilder();
+    if (minutes != 0) {
+      millis = 0;
+      sb.append(minutes).append("min");
+      if (minutes > 9) {
+        secs = 0;
+      }
     }
-    if (millis < 60_000) {
-      return BigDecimal.valueOf(millis / 100, 1).stripTrailingZeros().toPlainString() + "sec";
+    if (secs != 0) {
+      if (secs > 9) {
+        millis = 0;
+      }
+      sb.append(secs).append(millis != 0 ? "." : "sec");
     }
-    long secs = millis / 1000;
-    return secs / 60 + "min" + (secs % 60 == 0 ? "" : secs % 60 + "sec");
+    if (millis != 0) {
+      sb.append(String.format(java.util.Locale.ROOT, "%03dms", millis));
+    }
+    return sb.toString();
   }
 }

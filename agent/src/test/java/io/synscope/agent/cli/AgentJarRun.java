@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -29,8 +30,15 @@ record AgentJarRun(int status, List<String> out, List<String> err) {
   }
 
   static AgentJarRun of(String... args) throws IOException, InterruptedException {
+    return of(List.of(), Map.of(), args);
+  }
+
+  /** A run with JVM options (before -jar) and environment variables added. */
+  static AgentJarRun of(List<String> jvmOptions, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));
@@ -40,6 +48,7 @@ record AgentJarRun(int status, List<String> out, List<String> err) {
       ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile())
           .redirectError(err.toFile());
       pb.environment().remove("SYNSCOPE_DEBUG");
+      pb.environment().putAll(env);
       Process p = pb.start();
       if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();

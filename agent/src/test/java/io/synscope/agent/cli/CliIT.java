@@ -463,6 +463,25 @@ class CliIT {
             + "' (expected the pid of a running process; there is none); see --help");
   }
 
+  @Test
+  void aRuntimeFailureIsOneLineAndExitOneAndItsStackTraceOnlyWhenDebugging() throws Exception {
+    List<String> badProbe = List.of("-Dsynscope.probe=bogus");
+    AgentJarRun run = AgentJarRun.of(badProbe, Map.of(), "listeners");
+    assertThat(run.status()).as("%s", run).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).as("%s", run).hasSize(1);
+    assertThat(run.err().get(0))
+        .startsWith("synscope listeners: IllegalArgumentException: ")
+        .contains("synscope.probe")
+        .contains("'bogus'");
+
+    AgentJarRun debug = AgentJarRun.of(badProbe, Map.of("SYNSCOPE_DEBUG", "1"), "listeners");
+    assertThat(debug.status()).isEqualTo(1);
+    assertThat(debug.err().get(0)).isEqualTo(run.err().get(0));
+    assertThat(debug.err().get(1)).startsWith("java.lang.IllegalArgumentException: ");
+    assertThat(debug.err().get(2)).startsWith("\tat ");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"--help", "-h", "sockets --help", "listeners -h", "counters --help",
       "help sockets"})

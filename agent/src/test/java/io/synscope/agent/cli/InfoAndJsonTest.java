@@ -65,11 +65,15 @@ class InfoAndJsonTest {
 
   @Test
   void timerTextsAreSsOnes() {
-    assertThat(InfoLine.millisText(0)).isEqualTo("0ms");
+    // print_ms_timer of iproute2's misc/ss.c, quirks included
+    assertThat(InfoLine.millisText(0)).isEqualTo("");
     assertThat(InfoLine.millisText(999)).isEqualTo("999ms");
-    assertThat(InfoLine.millisText(1250)).isEqualTo("1.2sec");
+    assertThat(InfoLine.millisText(1250)).isEqualTo("1.250ms");
+    assertThat(InfoLine.millisText(1005)).isEqualTo("1.005ms");
+    assertThat(InfoLine.millisText(27_900)).isEqualTo("27sec");
     assertThat(InfoLine.millisText(59_000)).isEqualTo("59sec");
-    assertThat(InfoLine.millisText(65_000)).isEqualTo("1min5sec");
+    assertThat(InfoLine.millisText(65_500)).isEqualTo("1min5sec");
+    assertThat(InfoLine.millisText(725_000)).isEqualTo("12min");
     assertThat(InfoLine.microsAsMillis(204_000)).isEqualTo("204");
     assertThat(InfoLine.microsAsMillis(1)).isEqualTo("0.001");
   }
