@@ -30,15 +30,22 @@ final class ProcNetTcpParser {
   /** {@code USER_HZ}: the timer column is in clock ticks ({@code jiffies_delta_to_clock_t}). */
   static final int USER_HZ = 100;
 
-  private static final int MIN_COLUMNS = 10;
+  /** Columns parsed: sl through inode. */
+  private static final int PARSED_COLUMNS = 10;
+
+  /**
+   * Columns every line has: the shortest, of request and TIME_WAIT sockets, end with a reference
+   * count and a pointer. Requiring them catches a line cut short inside the inode column.
+   */
+  private static final int MIN_COLUMNS = 12;
   private static final int MAX_QUOTED = 160;
 
   private final String fileName;
   private final IpFamily family;
   private final ByteOrder addressOrder;
   private final int addressHexDigits;
-  private final int[] starts = new int[MIN_COLUMNS];
-  private final int[] ends = new int[MIN_COLUMNS];
+  private final int[] starts = new int[PARSED_COLUMNS];
+  private final int[] ends = new int[PARSED_COLUMNS];
   private String line;
   private int lineNumber;
 
@@ -115,10 +122,17 @@ final class ProcNetTcpParser {
       throw malformed("unknown timer " + timerCode);
     }
     long whenTicks = hex(5, colon + 1, width(5), "tm->when");
+    if (whenTicks > Long.MAX_VALUE / 1000) {
+      throw malformed("tm->when of " + whenTicks + " clock ticks is out of range");
+    }
     long retrnsmt = hex(6, 0, width(6), "retrnsmt");
     long uid = decimal(7, "uid");
     long probes = decimal(8, "timeout");
     SocketTimer timer = SocketTimer.fromKernel(timerCode);
+    long retransmits = retransmits(timer, retrnsmt, probes);
+    if (retransmits > Integer.MAX_VALUE) {
+      throw malformed("retransmit count " + retransmits + " is out of range");
+    }
     return new TcpSocket(
         family,
         tcpState,
@@ -131,7 +145,7 @@ final class ProcNetTcpParser {
         inode,
         uid,
         timer,
-        (int) retransmits(timer, retrnsmt, probes),
+        (int) retransmits,
         timer == SocketTimer.NONE ? 0 : whenTicks * (1000 / USER_HZ),
         -1,
         null,
@@ -158,7 +172,7 @@ final class ProcNetTcpParser {
     }
   }
 
-  /** Finds the first ten whitespace-separated columns of the current line. */
+  /** Finds the space-separated columns of the current line that are parsed. */
   private void split() {
     int n = line.length();
     int i = 0;
@@ -169,11 +183,14 @@ final class ProcNetTcpParser {
       if (i == n) {
         throw malformed("expected at least " + MIN_COLUMNS + " columns, found " + col);
       }
-      starts[col] = i;
+      int start = i;
       while (i < n && line.charAt(i) != ' ') {
         i++;
       }
-      ends[col] = i;
+      if (col < PARSED_COLUMNS) {
+        starts[col] = start;
+        ends[col] = i;
+      }
     }
   }
 
@@ -242,7 +259,8 @@ final class ProcNetTcpParser {
     for (int i = start; i < end; i++) {
       int d = hexDigit(line.charAt(i));
       if (d < 0) {
-        throw malformed(what + " has a character that is not a hex digit: '" + line.charAt(i) + "'");
+        throw malformed(
+            what + " has a character that is not a hex digit: '" + line.charAt(i) + "'");
       }
       v = (v << 4) | d;
     }

@@ -3,7 +3,6 @@ package io.synscope.probe.proc;
 import io.synscope.probe.MalformedDataException;
 import io.synscope.probe.ProbeException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -65,7 +64,7 @@ public final class StackCounters {
     for (String name : new String[] {"netstat", "snmp"}) {
       Path file = netDirectory.resolve(name);
       try {
-        texts.put(file.toString(), new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
+        texts.put(file.toString(), ProcFiles.read(file));
       } catch (IOException e) {
         throw new ProbeException("cannot read " + file + ": " + e, e);
       }
@@ -157,7 +156,7 @@ public final class StackCounters {
     return s.length() > 120 ? s.substring(0, 120) + "..." : s;
   }
 
-  /** A counter by group ("TcpExt", "Tcp", ...) and name ("ListenOverflows"), if the kernel has it. */
+  /** A counter by group ("TcpExt", "Tcp", ...) and name ("ListenOverflows"), if present. */
   public OptionalLong get(String group, String name) {
     Map<String, Long> g = groups.get(group);
     Long v = g == null ? null : g.get(name);

@@ -3,7 +3,6 @@ package io.synscope.probe.proc;
 import io.synscope.probe.MalformedDataException;
 import io.synscope.probe.ProbeException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -79,7 +78,7 @@ public final class TcpSysctls {
     for (String key : KEYS) {
       Path file = sysRoot.resolve(key.replace('.', '/'));
       try {
-        texts.put(key, new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
+        texts.put(key, ProcFiles.read(file));
       } catch (NoSuchFileException e) {
         // This kernel does not have the setting.
       } catch (IOException e) {
