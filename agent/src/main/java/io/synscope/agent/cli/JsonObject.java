@@ -1,5 +1,6 @@
 package io.synscope.agent.cli;
 
+import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,6 +24,12 @@ final class JsonObject {
   /** A number that may be unknown: null becomes JSON null, never 0. */
   JsonObject put(String name, Long value) {
     fields.put(name, value);
+    return this;
+  }
+
+  /** A 64-bit kernel counter that is unsigned: ~0 is 18446744073709551615, not -1. */
+  JsonObject putUnsigned(String name, long value) {
+    fields.put(name, new BigInteger(Long.toUnsignedString(value)));
     return this;
   }
 
@@ -66,7 +73,7 @@ final class JsonObject {
       } else if (v instanceof JsonObject) {
         ((JsonObject) v).appendTo(sb);
       } else {
-        sb.append(v); // Long or Boolean: their toString is their JSON form
+        sb.append(v); // Long, BigInteger or Boolean: their toString is their JSON form
       }
     }
     sb.append('}');

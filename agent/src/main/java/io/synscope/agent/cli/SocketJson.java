@@ -47,12 +47,19 @@ final class SocketJson {
     return source.name().toLowerCase(Locale.ROOT);
   }
 
-  /** Every field the kernel's struct holds, by the kernel's name without {@code tcpi_}. */
+  /**
+   * Every field the kernel's struct holds, by the kernel's name without {@code tcpi_}; the __u64
+   * fields unsigned (tcpi_max_pacing_rate is ~0 when unlimited).
+   */
   static JsonObject tcpInfo(TcpInfo info) {
     JsonObject o = new JsonObject();
     for (TcpInfoField f : TcpInfoField.values()) {
       if (info.has(f)) {
-        o.put(f.key(), info.get(f));
+        if (f.width() == Long.BYTES) {
+          o.putUnsigned(f.key(), info.get(f));
+        } else {
+          o.put(f.key(), info.get(f));
+        }
       }
     }
     return o;

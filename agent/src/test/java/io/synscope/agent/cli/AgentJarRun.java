@@ -67,12 +67,12 @@ record AgentJarRun(int status, List<String> out, List<String> err) {
 
   /**
    * Standard error without the JDK's own notice (JDK 22+) that a library loaded native code: the
-   * jar's JNA does that, and the JVM, not the CLI, prints it.
+   * jar's JNA does that, and the JVM, not the CLI, prints it (with an empty line after it).
    */
   List<String> errWithoutJdkNativeAccessWarnings() {
     return err.stream()
         .filter(
-            l -> !(l.startsWith("WARNING: ") && (l.contains("restricted method")
+            l -> !l.isEmpty() && !(l.startsWith("WARNING: ") && (l.contains("restricted method")
                 || l.contains("java.lang.System::load") || l.contains("--enable-native-access")
                 || l.contains("Restricted methods"))))
         .collect(Collectors.toList());

@@ -121,6 +121,17 @@ class InfoAndJsonTest {
   }
 
   @Test
+  void sixtyFourBitTcpInfoFieldsAreUnsigned() {
+    ByteBuffer b = ByteBuffer.allocate(120).order(ByteOrder.nativeOrder());
+    b.putLong(TcpInfoField.PACING_RATE.offset(), 1234);
+    b.putLong(TcpInfoField.MAX_PACING_RATE.offset(), -1L); // ~0ULL: no limit
+    String json = SocketJson.tcpInfo(TcpInfo.decode(b, 120)).toString();
+    assertThat(json).endsWith(",\"pacing_rate\":1234,\"max_pacing_rate\":18446744073709551615}");
+    assertThat(Json.object(json).get("max_pacing_rate"))
+        .isEqualTo(new java.math.BigInteger("18446744073709551615"));
+  }
+
+  @Test
   void procRecordsWithInfoHaveNullInfoNotZeros() {
     TcpSocket base = established();
     TcpSocket proc =

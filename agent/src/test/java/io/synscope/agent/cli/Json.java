@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict JSON parser for tests (RFC 8259): objects become LinkedHashMaps, arrays Lists, numbers
- * Long (or Double with a fraction or exponent), plus String, Boolean and null. Anything else, and
+ * A strict JSON parser for tests (RFC 8259): objects become LinkedHashMaps, arrays Lists, integers
+ * Long (BigInteger beyond its range), other numbers Double, plus String, Boolean and null. Anything else, and
  * trailing text, fails with the offset.
  */
 final class Json {
@@ -175,7 +175,11 @@ final class Json {
     if (!n.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")) {
       throw error("bad number " + n);
     }
-    return n.matches("-?[0-9]+") ? (Object) Long.parseLong(n) : (Object) Double.parseDouble(n);
+    if (!n.matches("-?[0-9]+")) {
+      return Double.parseDouble(n);
+    }
+    java.math.BigInteger big = new java.math.BigInteger(n);
+    return big.bitLength() < Long.SIZE ? (Object) big.longValueExact() : big;
   }
 
   private Object literal(String word, Object value) {
