@@ -50,7 +50,8 @@ public final class Cli {
     }
     if (first.equals("--version")) {
       String version = Version.fromManifest();
-      out.println(PROGRAM + " " + (version == null ? "(version unknown: not run from its jar)" : version));
+      out.println(
+          PROGRAM + " " + (version == null ? "(version unknown: not run from its jar)" : version));
       return OK;
     }
     Command command = commands.find(first);
@@ -104,7 +105,7 @@ public final class Cli {
   String usage() {
     StringBuilder sb = new StringBuilder();
     sb.append("Usage: java -jar synscope-agent.jar COMMAND [options]\n\n");
-    sb.append("The kernel's view of this machine's TCP sockets, accept queues and stack").append('\n');
+    sb.append("The kernel's view of this machine's TCP sockets, accept queues and stack\n");
     sb.append("counters.\n\nCommands:\n");
     int width = 0;
     for (Command c : commands.all()) {

@@ -97,7 +97,11 @@ final class CountersCommand implements Command {
   }
 
   private static void print(
-      PrintStream out, Options o, Instant time, boolean delta, Map<String, Map<String, Long>> groups) {
+      PrintStream out,
+      Options o,
+      Instant time,
+      boolean delta,
+      Map<String, Map<String, Long>> groups) {
     String stamp = time.truncatedTo(ChronoUnit.MILLIS).toString();
     if (o.json()) {
       JsonObject line = new JsonObject().put("time", stamp).put("delta", delta);

@@ -37,7 +37,8 @@ final class OptionValues {
       throw UsageException.badValue(option, value, "a number of seconds > 0");
     }
     BigDecimal millis = seconds.movePointRight(3);
-    if (millis.compareTo(BigDecimal.ONE) < 0 || millis.compareTo(BigDecimal.valueOf(86_400_000L)) > 0) {
+    if (millis.compareTo(BigDecimal.ONE) < 0
+        || millis.compareTo(BigDecimal.valueOf(86_400_000L)) > 0) {
       throw UsageException.badValue(option, value, "a number of seconds > 0, at most 86400");
     }
     return millis.longValue();

@@ -28,7 +28,9 @@ final class Version {
     }
     try (JarFile jar = new JarFile(file, false)) {
       Manifest manifest = jar.getManifest();
-      return manifest == null ? null : manifest.getMainAttributes().getValue("Implementation-Version");
+      return manifest == null
+          ? null
+          : manifest.getMainAttributes().getValue("Implementation-Version");
     } catch (IOException e) {
       return null;
     }

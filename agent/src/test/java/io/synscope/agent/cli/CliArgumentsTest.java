@@ -126,7 +126,8 @@ class CliArgumentsTest {
         run("sockets", "--port", "1", "--port", "2"),
         "synscope sockets: --port given more than once; see --help");
     assertUsageError(
-        run("sockets", "--json=yes"), "synscope sockets: --json takes no value, got 'yes'; see --help");
+        run("sockets", "--json=yes"),
+        "synscope sockets: --json takes no value, got 'yes'; see --help");
   }
 
   @ParameterizedTest

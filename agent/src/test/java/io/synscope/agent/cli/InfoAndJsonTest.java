@@ -94,7 +94,8 @@ class InfoAndJsonTest {
     TcpSocket s =
         withInfo(established(), SocketTimer.NONE, 0, 0, shortTcpInfo(),
             new SocketMemory(1, 2, 3, 4, 5, 6, 7, 8, -1), "cubic");
-    Map<String, Object> o = Json.object(SocketJson.of(new OwnedSocket(s, 9L, "x"), true).toString());
+    Map<String, Object> o =
+        Json.object(SocketJson.of(new OwnedSocket(s, 9L, "x"), true).toString());
     assertThat(o.get("pid")).isEqualTo(9L);
     assertThat(o.get("congestion")).isEqualTo("cubic");
     // d = -1: the kernel did not send the drops counter, so it is null rather than a number
@@ -105,7 +106,9 @@ class InfoAndJsonTest {
             entry("r", 1L), entry("rb", 2L), entry("t", 3L), entry("tb", 4L), entry("f", 5L),
             entry("w", 6L), entry("o", 7L), entry("bl", 8L), entry("d", null));
     assertThat(SocketJson.memory(new SocketMemory(1, 2, 3, 4, 5, 6, 7, 8, -1)).toString())
-        .isEqualTo("{\"r\":1,\"rb\":2,\"t\":3,\"tb\":4,\"f\":5,\"w\":6,\"o\":7,\"bl\":8,\"d\":null}");
+        .isEqualTo(
+            "{\"r\":1,\"rb\":2,\"t\":3,\"tb\":4,\"f\":5,\"w\":6,\"o\":7,\"bl\":8,"
+                + "\"d\":null}");
     @SuppressWarnings("unchecked")
     Map<String, Object> info = (Map<String, Object>) o.get("tcp_info");
     List<String> expectedKeys = new ArrayList<>();

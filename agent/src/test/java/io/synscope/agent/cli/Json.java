@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * A strict JSON parser for tests (RFC 8259): objects become LinkedHashMaps, arrays Lists, integers
- * Long (BigInteger beyond its range), other numbers Double, plus String, Boolean and null. Anything else, and
- * trailing text, fails with the offset.
+ * Long (BigInteger beyond its range), other numbers Double, plus String, Boolean and null.
+ * Anything else, and trailing text, fails with the offset.
  */
 final class Json {
   private final String text;

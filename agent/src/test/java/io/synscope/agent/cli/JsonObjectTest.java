@@ -56,7 +56,8 @@ class JsonObjectTest {
     }
     String key = "key \" \\ \u0007";
     Map<String, Object> back =
-        Json.object(new JsonObject().put(key, all.toString()).put("long", Long.MIN_VALUE).toString());
+        Json.object(
+            new JsonObject().put(key, all.toString()).put("long", Long.MIN_VALUE).toString());
     assertThat(back).containsExactly(
         Map.entry(key, all.toString()), Map.entry("long", Long.MIN_VALUE));
   }
