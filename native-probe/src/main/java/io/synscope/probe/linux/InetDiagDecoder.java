@@ -128,6 +128,29 @@ public final class InetDiagDecoder {
     }
   }
 
+  /**
+   * True if the datagram in the buffer (position 0 to limit) holds the end (NLMSG_DONE or
+   * NLMSG_ERROR) of dump {@code seq}. Never throws: a message with an impossible length ends the
+   * walk through this datagram.
+   */
+  static boolean endsDump(ByteBuffer b, int seq) {
+    int limit = b.limit();
+    int pos = 0;
+    while (limit - pos >= Netlink.HEADER_SIZE) {
+      int length = b.getInt(pos + Netlink.LEN_OFFSET);
+      if (length < Netlink.HEADER_SIZE || length > limit - pos) {
+        return false;
+      }
+      int type = b.getShort(pos + Netlink.TYPE_OFFSET) & 0xffff;
+      if (b.getInt(pos + Netlink.SEQ_OFFSET) == seq
+          && (type == Netlink.NLMSG_DONE || type == Netlink.NLMSG_ERROR)) {
+        return true;
+      }
+      pos += Netlink.align(length);
+    }
+    return false;
+  }
+
   private void checkDone(ByteBuffer b, int pos, int length) {
     // A dump's NLMSG_DONE carries an int: 0, or a negative errno when the dump failed part-way
     // or no handler answered (-ENOENT). Older kernels may send the bare header.

@@ -26,6 +26,9 @@ public final class NetlinkTcpProbe implements TcpProbe {
    */
   static final int ANSWER_BUFFER_SIZE = 32 * 1024;
 
+  /** More datagrams than a dump of a million sockets takes; only a broken kernel reaches it. */
+  private static final int MAX_DRAIN_DATAGRAMS = 1 << 20;
+
   private static final String OPERATION_V4 = "SOCK_DIAG_BY_FAMILY dump of AF_INET TCP sockets";
   private static final String OPERATION_V6 = "SOCK_DIAG_BY_FAMILY dump of AF_INET6 TCP sockets";
 
@@ -89,6 +92,15 @@ public final class NetlinkTcpProbe implements TcpProbe {
     int length = InetDiagRequest.encode(socket.requestBuffer(), addressFamily, query, seq);
     decoder.expect(seq, operation);
     socket.send(length);
+    try {
+      receiveDump(operation);
+    } catch (RuntimeException | Error e) {
+      drain(seq);
+      throw e;
+    }
+  }
+
+  private void receiveDump(String operation) {
     ByteBuffer answer = socket.answerBuffer();
     while (true) {
       int received = socket.receive();
@@ -106,6 +118,26 @@ public final class NetlinkTcpProbe implements TcpProbe {
       if (decoder.decode(answer)) {
         return;
       }
+    }
+  }
+
+  /**
+   * Reads the rest of an abandoned dump (a visitor or the decoder threw) up to its NLMSG_DONE or
+   * NLMSG_ERROR, without decoding it. The kernel refuses a new dump with EBUSY while one is still
+   * running on the socket, and it only runs on as the answer is read. Bounded by the datagrams a
+   * dump of every possible socket could take; a receive failure ends it.
+   */
+  private void drain(int seq) {
+    ByteBuffer answer = socket.answerBuffer();
+    try {
+      for (int i = 0; i < MAX_DRAIN_DATAGRAMS; i++) {
+        int received = socket.receive();
+        if (received <= 0 || InetDiagDecoder.endsDump(answer, seq)) {
+          return;
+        }
+      }
+    } catch (RuntimeException e) {
+      // the dump's original failure is the one to report
     }
   }
 

@@ -272,6 +272,30 @@ class NetlinkTcpProbeLiveTest {
   }
 
   @Test
+  void aVisitorThatThrowsInAManyDatagramDumpLeavesTheProbeReadyForTheNextDump() throws Exception {
+    // Hundreds of sockets with tcp_info take several datagrams: the kernel keeps the abandoned
+    // dump running until it is read to its end, and refuses a new dump (EBUSY) until then.
+    int pairs = 300;
+    try (TcpSockets sockets = new TcpSockets(InetAddress.getByName("127.0.0.1"))) {
+      ServerSocketChannel listener = sockets.listen(pairs);
+      int port = listener.socket().getLocalPort();
+      for (int i = 0; i < pairs; i++) {
+        sockets.established(listener);
+      }
+      SocketQuery query =
+          SocketQuery.builder().port(port).families(IpFamily.IPV4).withInfo(true).build();
+      await().atMost(BOUND).until(() -> probe.list(query).size() == 2 * pairs + 1);
+
+      for (int round = 0; round < 3; round++) {
+        assertThatThrownBy(() -> probe.dump(query, s -> {
+          throw new IllegalStateException("visitor failed");
+        })).hasMessage("visitor failed");
+        assertThat(probe.list(query)).hasSize(2 * pairs + 1);
+      }
+    }
+  }
+
+  @Test
   void listenerQueriesReturnOnlyListenersAndTheInodeFilterFindsOneSocket() throws Exception {
     try (TcpSockets sockets = new TcpSockets(InetAddress.getByName("::1"))) {
       ServerSocketChannel listener = sockets.listen(3);
