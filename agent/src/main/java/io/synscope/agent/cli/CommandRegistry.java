@@ -13,8 +13,8 @@ final class CommandRegistry {
     return new CommandRegistry()
         .register(new SocketsCommand())
         .register(new ListenersCommand())
-        .register(new CountersCommand());
-    // "attach" (load the agent into a running JVM by pid) is to be registered here as well.
+        .register(new CountersCommand())
+        .register(new AttachCommand());
   }
 
   CommandRegistry register(Command command) {
