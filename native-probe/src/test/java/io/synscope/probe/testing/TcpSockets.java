@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
-import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -48,6 +49,18 @@ public final class TcpSockets implements AutoCloseable {
     public int serverPort() {
       return server.socket().getLocalPort();
     }
+
+    /** Sends {@code bytes} bytes from the client, which the server leaves unread (its recv-q). */
+    public void clientSends(int bytes) {
+      try {
+        ByteBuffer data = ByteBuffer.allocate(bytes);
+        while (data.hasRemaining()) {
+          client.write(data);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 
   /** A listener on an ephemeral port with this backlog. */
@@ -59,6 +72,18 @@ public final class TcpSockets implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A listener whose accept queue holds {@code queued} finished connections that are never
+   * accepted (their clients are ESTABLISHED, the queued server sides have no inode yet).
+   */
+  public ServerSocketChannel listenWithQueued(int backlog, int queued) {
+    ServerSocketChannel listener = listen(backlog);
+    for (int i = 0; i < queued; i++) {
+      connect(listener.socket().getLocalPort());
+    }
+    return listener;
   }
 
   /** A blocking connect to the port; the kernel queues the connection on the listener. */
@@ -118,7 +143,7 @@ public final class TcpSockets implements AutoCloseable {
     try {
       c.client().close();
       // Wait for the client's FIN (read returns -1) so that the server closes second.
-      c.server().read(java.nio.ByteBuffer.allocate(1));
+      c.server().read(ByteBuffer.allocate(1));
       c.server().close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
