@@ -83,8 +83,7 @@ class NetlinkTcpProbeLiveTest {
       sockets.established(listener);
       sockets.closeWaitAndFinWait2(listener);
       sockets.timeWait(listener);
-      sockets.connect(port);
-      sockets.connect(port);
+      sockets.queueUnaccepted(listener, 2);
       await().atMost(BOUND).until(() -> ssOnPort(port).size() == 10
           && ssOnPort(port).stream().anyMatch(e -> e.state() == TcpState.LISTEN
           && e.recvQ() == 2));

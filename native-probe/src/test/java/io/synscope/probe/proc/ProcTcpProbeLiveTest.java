@@ -39,7 +39,8 @@ class ProcTcpProbeLiveTest {
    */
   private record Scenario(ServerSocketChannel listener, ServerSocketChannel pairListener) {
     static Scenario open(TcpSockets sockets) {
-      ServerSocketChannel listener = sockets.listenWithQueued(BACKLOG, QUEUED);
+      ServerSocketChannel listener = sockets.listen(BACKLOG);
+      sockets.queueUnaccepted(listener, QUEUED);
       ServerSocketChannel pairListener = sockets.listen(BACKLOG);
       sockets.established(pairListener).clientSends(UNREAD);
       return new Scenario(listener, pairListener);

@@ -84,7 +84,9 @@ class SocketOwnershipTest {
   void liveSocketsOfThisProcessAreFoundWithTheInodesSsReports() throws Exception {
     assumeTrue(Ss.hasTool("ss"), "the ss command (iproute2) is not available");
     try (TcpSockets sockets = new TcpSockets(InetAddress.getByName("127.0.0.1"))) {
-      int listenerPort = sockets.listenWithQueued(7, 2).socket().getLocalPort();
+      ServerSocketChannel listener = sockets.listen(7);
+      sockets.queueUnaccepted(listener, 2);
+      int listenerPort = listener.socket().getLocalPort();
       ServerSocketChannel pairListener = sockets.listen(7);
       sockets.established(pairListener).clientSends(11);
       int pairPort = pairListener.socket().getLocalPort();

@@ -75,15 +75,14 @@ public final class TcpSockets implements AutoCloseable {
   }
 
   /**
-   * A listener whose accept queue holds {@code queued} finished connections that are never
-   * accepted (their clients are ESTABLISHED, the queued server sides have no inode yet).
+   * Connects {@code count} clients that the listener never accepts: the clients are ESTABLISHED
+   * and the server sides wait in the accept queue, without an inode until accepted. Accept queues
+   * are first in, first out, so call this after any {@link #established} on the same listener.
    */
-  public ServerSocketChannel listenWithQueued(int backlog, int queued) {
-    ServerSocketChannel listener = listen(backlog);
-    for (int i = 0; i < queued; i++) {
+  public void queueUnaccepted(ServerSocketChannel listener, int count) {
+    for (int i = 0; i < count; i++) {
       connect(listener.socket().getLocalPort());
     }
-    return listener;
   }
 
   /** A blocking connect to the port; the kernel queues the connection on the listener. */
