@@ -15,13 +15,11 @@ import io.synscope.probe.testing.Ss;
 import io.synscope.probe.testing.SsComparison;
 import io.synscope.probe.testing.TcpSockets;
 import java.net.InetAddress;
-import java.net.StandardProtocolFamily;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -67,17 +65,10 @@ class ProcAgreesWithNetlinkLiveTest {
     }
   }
 
-  /** IPv4, IPv6, and dual-stack IPv6 sockets with IPv4-mapped addresses (Java's default). */
-  private static TcpSockets sockets(String kind) throws Exception {
-    return kind.equals("mapped")
-        ? new TcpSockets(InetAddress.getByName("127.0.0.1"), StandardProtocolFamily.INET6)
-        : new TcpSockets(InetAddress.getByName(kind));
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"127.0.0.1", "::1", "mapped"})
   void socketsInEveryLocalStateAgreeWithNetlinkAndSs(String kind) throws Exception {
-    try (TcpSockets sockets = sockets(kind)) {
+    try (TcpSockets sockets = TcpSockets.onLoopback(kind)) {
       ServerSocketChannel listener = sockets.listen(BACKLOG);
       int port = listener.socket().getLocalPort();
       sockets.established(listener).clientSends(UNREAD);
@@ -104,7 +95,7 @@ class ProcAgreesWithNetlinkLiveTest {
       List<TcpSocket> procView = reading.reference();
       // The accepted pair (its server holding the unread bytes), the half-closed pair, the
       // queued pairs whose server sides wait in the accept queue, and the client in TIME_WAIT.
-      assertThat(countStates(procView)).containsExactlyInAnyOrderEntriesOf(
+      assertThat(SsComparison.countStates(procView)).containsExactlyInAnyOrderEntriesOf(
           Map.of(
               TcpState.LISTEN, 1,
               TcpState.ESTABLISHED, 2 + 2 * QUEUED,
@@ -236,11 +227,5 @@ class ProcAgreesWithNetlinkLiveTest {
     List<TcpSocket> inState = sockets.stream().filter(s -> s.state() == state).toList();
     assertThat(inState).as("sockets in %s", state).hasSize(1);
     return inState.get(0);
-  }
-
-  private static Map<TcpState, Integer> countStates(List<TcpSocket> sockets) {
-    Map<TcpState, Integer> counts = new TreeMap<>();
-    sockets.forEach(s -> counts.merge(s.state(), 1, Integer::sum));
-    return counts;
   }
 }

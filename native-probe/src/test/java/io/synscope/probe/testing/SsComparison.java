@@ -8,6 +8,8 @@ import io.synscope.probe.SocketTimer;
 import io.synscope.probe.TcpSocket;
 import io.synscope.probe.TcpState;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -116,6 +118,13 @@ public final class SsComparison {
   public static Reading<TcpSocket> assertProcAgreesWithNetlink(
       Supplier<List<TcpSocket>> netlink, Supplier<List<TcpSocket>> proc) {
     return agreeingReading(netlink, proc, SsComparison::view, s -> view(s, DataSource.PROC));
+  }
+
+  /** How many of the sockets are in each state. */
+  public static Map<TcpState, Integer> countStates(List<TcpSocket> sockets) {
+    Map<TcpState, Integer> counts = new TreeMap<>();
+    sockets.forEach(s -> counts.merge(s.state(), 1, Integer::sum));
+    return counts;
   }
 
   private static <T> Reading<T> agreeingReading(

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
@@ -38,6 +39,16 @@ public final class TcpSockets implements AutoCloseable {
   public TcpSockets(InetAddress address, ProtocolFamily family) {
     this.address = address;
     this.family = family;
+  }
+
+  /**
+   * Sockets on loopback of one kind: {@code 127.0.0.1} (IPv4), {@code ::1} (IPv6), or {@code
+   * mapped}: dual-stack IPv6 sockets with IPv4-mapped addresses, Java's default.
+   */
+  public static TcpSockets onLoopback(String kind) throws UnknownHostException {
+    return kind.equals("mapped")
+        ? new TcpSockets(InetAddress.getByName("127.0.0.1"), StandardProtocolFamily.INET6)
+        : new TcpSockets(InetAddress.getByName(kind));
   }
 
   /** A connection's two ends: the connecting client and the accepted server socket. */
