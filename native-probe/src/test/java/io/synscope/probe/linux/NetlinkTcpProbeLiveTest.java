@@ -247,7 +247,8 @@ class NetlinkTcpProbeLiveTest {
       AtomicInteger visited = new AtomicInteger();
       probe.dump(query, s -> visited.incrementAndGet() < 2);
       assertThat(visited).hasValue(2);
-      // A visitor that throws abandons its dump mid-answer; the next dump skips what is left.
+      // A visitor that throws stops the dump; with more sockets than one datagram holds, the
+      // next dump works only if the probe read the rest of the answer before rethrowing.
       assertThatThrownBy(() -> probe.dump(SocketQuery.all(), s -> {
         throw new IllegalStateException("visitor failed");
       })).hasMessage("visitor failed");
