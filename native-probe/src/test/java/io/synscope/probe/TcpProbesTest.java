@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.synscope.probe.linux.NetlinkTcpProbe;
+import io.synscope.probe.testing.Ss;
+import io.synscope.probe.testing.SsComparison;
+import io.synscope.probe.testing.TcpSockets;
+import java.net.InetAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class TcpProbesTest {
@@ -91,6 +97,48 @@ class TcpProbesTest {
           .isEqualTo(NetlinkTcpProbe.isAvailable() ? DataSource.NETLINK : DataSource.PROC);
     } finally {
       if (old != null) {
+        System.setProperty(TcpProbes.PROPERTY, old);
+      }
+    }
+  }
+
+  @Test
+  void autoModeOpensNetlinkHereAndItReadsAListenersBacklogAsSsDoes() throws Exception {
+    Assumptions.assumeTrue(
+        NetlinkTcpProbe.isAvailable(),
+        () -> "netlink sock_diag is unavailable: " + NetlinkTcpProbe.unavailabilityCause());
+    Assumptions.assumeTrue(Ss.hasTool("ss"), "the ss tool (iproute2) is not installed");
+    String old = System.getProperty(TcpProbes.PROPERTY);
+    try (TcpSockets sockets = new TcpSockets(InetAddress.getByName("127.0.0.1"))) {
+      ServerSocketChannel listener = sockets.listen(5);
+      int port = listener.socket().getLocalPort();
+      sockets.queueUnaccepted(listener, 1);
+      SocketQuery query = SocketQuery.builder().localPort(port).build();
+      for (String setting : new String[] {null, "auto"}) {
+        if (setting == null) {
+          System.clearProperty(TcpProbes.PROPERTY);
+        } else {
+          System.setProperty(TcpProbes.PROPERTY, setting);
+        }
+        try (TcpProbe p = TcpProbes.open()) {
+          assertThat(p.source()).as("source with %s=%s", TcpProbes.PROPERTY, setting)
+              .isEqualTo(DataSource.NETLINK);
+          List<TcpSocket> seen = SsComparison.assertSameAsSs(
+              () -> p.list(query), () -> Ss.sockets("sport = :" + port));
+          // Only netlink knows a listener's backlog; the queued server side is the other socket.
+          assertThat(seen).filteredOn(TcpSocket::isListener).singleElement()
+              .satisfies(l -> {
+                assertThat(l.sendQ()).isEqualTo(5);
+                assertThat(l.recvQ()).isEqualTo(1);
+                assertThat(l.source()).isEqualTo(DataSource.NETLINK);
+              });
+          assertThat(seen).hasSize(2);
+        }
+      }
+    } finally {
+      if (old == null) {
+        System.clearProperty(TcpProbes.PROPERTY);
+      } else {
         System.setProperty(TcpProbes.PROPERTY, old);
       }
     }

@@ -13,7 +13,6 @@ import io.synscope.probe.TcpSocket;
 import io.synscope.probe.TcpState;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -345,19 +344,10 @@ public final class InetDiagDecoder {
   }
 
   private static InetAddress address(ByteBuffer b, int at, IpFamily family, int ifIndex) {
-    try {
-      if (family == IpFamily.IPV4) {
-        byte[] a = new byte[4];
-        b.get(at, a);
-        return InetAddress.getByAddress(a);
-      }
-      byte[] a = new byte[16];
-      b.get(at, a);
-      boolean linkLocal = a[0] == (byte) 0xfe && (a[1] & 0xc0) == 0x80;
-      return Inet6Address.getByAddress(null, a, linkLocal && ifIndex > 0 ? ifIndex : -1);
-    } catch (UnknownHostException e) {
-      throw new AssertionError("a 4- or 16-byte address is always valid", e);
-    }
+    byte[] a = new byte[family == IpFamily.IPV4 ? 4 : 16];
+    b.get(at, a);
+    boolean linkLocal = family == IpFamily.IPV6 && a[0] == (byte) 0xfe && (a[1] & 0xc0) == 0x80;
+    return family.address(a, linkLocal && ifIndex > 0 ? ifIndex : -1);
   }
 
   /** A big-endian (__be16) port. */

@@ -10,9 +10,7 @@ import io.synscope.probe.TcpSocket;
 import io.synscope.probe.TcpState;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteOrder;
 
 /**
@@ -238,14 +236,7 @@ final class ProcNetTcpParser {
         bytes[word * 4 + b] = (byte) (v >>> shift);
       }
     }
-    try {
-      // Inet6Address.getByAddress keeps an IPv4-mapped address as IPv6, as ss shows it.
-      return family == IpFamily.IPV4
-          ? InetAddress.getByAddress(bytes)
-          : Inet6Address.getByAddress(null, bytes, -1);
-    } catch (UnknownHostException e) {
-      throw new AssertionError("address of " + bytes.length + " bytes rejected", e);
-    }
+    return family.address(bytes, -1);
   }
 
   /** Hex digits at [from, to) of the column; 1 to 16 digits. */

@@ -14,6 +14,7 @@ import io.synscope.probe.SocketTimer;
 import io.synscope.probe.TcpInfoField;
 import io.synscope.probe.TcpSocket;
 import io.synscope.probe.TcpState;
+import io.synscope.probe.testing.Mutations;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.nio.ByteBuffer;
@@ -367,12 +368,7 @@ class InetDiagDecoderTest {
           ByteBuffer.wrap(input).order(ByteOrder.nativeOrder()).putInt(8, SEQ);
         }
       } else {
-        input = valid.clone();
-        int flips = 1 + random.nextInt(6);
-        for (int f = 0; f < flips; f++) {
-          input[random.nextInt(input.length)] = (byte) random.nextInt(256);
-        }
-        input = java.util.Arrays.copyOf(input, random.nextInt(input.length + 1));
+        input = Mutations.mutate(valid, random);
       }
       ByteBuffer b = ByteBuffer.wrap(input).order(ByteOrder.nativeOrder());
       try {

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.synscope.probe.DataSource;
+import io.synscope.probe.InetAddressText;
 import io.synscope.probe.IpFamily;
 import io.synscope.probe.MalformedDataException;
 import io.synscope.probe.SocketQuery;
 import io.synscope.probe.SocketTimer;
 import io.synscope.probe.TcpSocket;
 import io.synscope.probe.TcpState;
+import io.synscope.probe.testing.Mutations;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
@@ -303,8 +305,14 @@ class ProcNetTcpParserTest {
   }
 
   private static String summary(TcpSocket t) {
-    return t.state() + " " + ProcSsView.ssAddress(t.localAddress()) + ":" + t.localPort() + " "
-        + ProcSsView.ssAddress(t.remoteAddress()) + ":" + t.remotePort() + " " + t.recvQ() + "/"
-        + t.sendQ() + " ino " + t.inode();
+    return t.state() + " " + endpoint(t.localAddress(), t.localPort()) + " "
+        + endpoint(t.remoteAddress(), t.remotePort()) + " " + t.recvQ() + "/" + t.sendQ()
+        + " ino " + t.inode();
+  }
+
+  /** {@code a.b.c.d:port}, or {@code [v6]:port} as ss prints an IPv6 endpoint. */
+  private static String endpoint(InetAddress address, int port) {
+    String text = InetAddressText.format(address);
+    return (address instanceof Inet6Address ? "[" + text + "]" : text) + ":" + port;
   }
 }

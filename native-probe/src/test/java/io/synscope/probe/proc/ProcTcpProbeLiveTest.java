@@ -10,27 +10,67 @@ import io.synscope.probe.SocketQuery;
 import io.synscope.probe.SocketTimer;
 import io.synscope.probe.TcpSocket;
 import io.synscope.probe.TcpState;
+import io.synscope.probe.testing.Ss;
+import io.synscope.probe.testing.SsComparison;
+import io.synscope.probe.testing.TcpSockets;
+import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** ProcTcpProbe against real loopback sockets, field by field against {@code ss -tanieH}. */
+/** ProcTcpProbe against real loopback sockets, field by field against {@code ss}. */
 class ProcTcpProbeLiveTest {
+  private static final int BACKLOG = 7;
+  private static final int QUEUED = 2;
+  private static final int UNREAD = 11;
 
   @BeforeAll
   static void needSs() {
-    assumeTrue(ProcSsView.available(), "the ss command (iproute2) is not available");
+    assumeTrue(Ss.hasTool("ss"), "the ss command (iproute2) is not available");
+  }
+
+  /**
+   * A listener with {@link #QUEUED} connected clients it never accepts, and an accepted pair
+   * whose server side holds {@link #UNREAD} unread bytes.
+   */
+  private record Scenario(ServerSocketChannel listener, ServerSocketChannel pairListener) {
+    static Scenario open(TcpSockets sockets) {
+      ServerSocketChannel listener = sockets.listen(BACKLOG);
+      sockets.queueUnaccepted(listener, QUEUED);
+      ServerSocketChannel pairListener = sockets.listen(BACKLOG);
+      sockets.established(pairListener).clientSends(UNREAD);
+      return new Scenario(listener, pairListener);
+    }
+
+    int listenerPort() {
+      return listener.socket().getLocalPort();
+    }
+
+    int pairPort() {
+      return pairListener.socket().getLocalPort();
+    }
+
+    List<TcpSocket> list(ProcTcpProbe probe) {
+      List<TcpSocket> out = new ArrayList<>();
+      out.addAll(probe.list(SocketQuery.builder().port(listenerPort()).build()));
+      out.addAll(probe.list(SocketQuery.builder().port(pairPort()).build()));
+      return out;
+    }
+
+    List<Ss.Entry> ss() {
+      return Ss.sockets("sport = :" + listenerPort() + " or dport = :" + listenerPort()
+          + " or sport = :" + pairPort() + " or dport = :" + pairPort());
+    }
   }
 
   @Test
   void ipv4SocketsMatchSs() throws Exception {
-    try (LoopbackSockets s = LoopbackSockets.ipv4()) {
+    try (TcpSockets sockets = new TcpSockets(InetAddress.getByName("127.0.0.1"))) {
+      Scenario s = Scenario.open(sockets);
       List<TcpSocket> mine = settledSockets(s);
       assertThat(mine).allSatisfy(t -> assertThat(t.family()).isEqualTo(IpFamily.IPV4));
       assertMatchesSs(s, mine);
@@ -39,16 +79,20 @@ class ProcTcpProbeLiveTest {
 
   @Test
   void ipv6SocketsMatchSs() throws Exception {
-    try (LoopbackSockets s = LoopbackSockets.ipv6()) {
+    try (TcpSockets sockets = new TcpSockets(InetAddress.getByName("::1"))) {
+      Scenario s = Scenario.open(sockets);
       List<TcpSocket> mine = settledSockets(s);
       assertThat(mine).allSatisfy(t -> assertThat(t.family()).isEqualTo(IpFamily.IPV6));
       assertMatchesSs(s, mine);
     }
   }
 
+  /** Java's default sockets on a dual-stack host: IPv6 sockets with IPv4-mapped addresses. */
   @Test
   void ipv4MappedSocketsOfTheJdkDefaultMatchSs() throws Exception {
-    try (LoopbackSockets s = LoopbackSockets.jdkDefault()) {
+    try (TcpSockets sockets =
+        new TcpSockets(InetAddress.getByName("127.0.0.1"), StandardProtocolFamily.INET6)) {
+      Scenario s = Scenario.open(sockets);
       List<TcpSocket> mine = settledSockets(s);
       assertMatchesSs(s, mine);
     }
@@ -56,16 +100,16 @@ class ProcTcpProbeLiveTest {
 
   @Test
   void familyFilterChoosesTheFile() throws Exception {
-    try (LoopbackSockets s = LoopbackSockets.ipv4();
+    try (TcpSockets sockets = new TcpSockets(InetAddress.getByName("127.0.0.1"));
         ProcTcpProbe probe = new ProcTcpProbe()) {
-      int port = s.listenerPort();
+      int port = Scenario.open(sockets).listenerPort();
       SocketQuery v6only =
           SocketQuery.builder().families(IpFamily.IPV6).port(port).build();
       SocketQuery v4only =
           SocketQuery.builder().families(IpFamily.IPV4).port(port).build();
       assertThat(probe.list(v6only)).isEmpty();
       // the listener and, on each of the two connections, a client and a queued child
-      assertThat(probe.list(v4only)).hasSize(1 + 2 * LoopbackSockets.QUEUED);
+      assertThat(probe.list(v4only)).hasSize(1 + 2 * QUEUED);
     }
   }
 
@@ -82,7 +126,7 @@ class ProcTcpProbeLiveTest {
    * The test's sockets once the kernel has queued both connections and delivered the unread
    * bytes: listener, 2 clients, 2 queued children, pair listener, pair client, pair server.
    */
-  private static List<TcpSocket> settledSockets(LoopbackSockets s) throws Exception {
+  private static List<TcpSocket> settledSockets(Scenario s) {
     int listenerPort = s.listenerPort();
     int pairPort = s.pairPort();
     List<TcpSocket> out = new ArrayList<>();
@@ -93,72 +137,50 @@ class ProcTcpProbeLiveTest {
           .until(
               () -> {
                 out.clear();
-                out.addAll(probe.list(SocketQuery.builder().port(listenerPort).build()));
-                out.addAll(probe.list(SocketQuery.builder().port(pairPort).build()));
+                out.addAll(s.list(probe));
                 return out.stream()
                     .anyMatch(
                         t -> t.isListener()
                             && t.localPort() == listenerPort
-                            && t.recvQ() == LoopbackSockets.QUEUED)
+                            && t.recvQ() == QUEUED)
                     && out.stream()
                         .anyMatch(
                             t -> t.localPort() == pairPort
                                 && !t.isListener()
-                                && t.recvQ() == LoopbackSockets.UNREAD);
+                                && t.recvQ() == UNREAD);
               });
     }
-    assertThat(out).hasSize(1 + 2 * LoopbackSockets.QUEUED + 3);
+    assertThat(out).hasSize(1 + 2 * QUEUED + 3);
     return out;
   }
 
-  private static void assertMatchesSs(LoopbackSockets s, List<TcpSocket> mine) throws Exception {
-    int listenerPort = s.listenerPort();
-    int pairPort = s.pairPort();
-    List<ProcSsView.Row> ss =
-        ProcSsView.snapshot().stream()
-            .filter(r -> r.hasPort(listenerPort) || r.hasPort(pairPort))
-            .collect(Collectors.toList());
-    Map<String, ProcSsView.Row> ssByKey = new TreeMap<>();
-    ss.forEach(r -> ssByKey.put(key(r), r));
-    Map<String, TcpSocket> mineByKey = new TreeMap<>();
-    mine.forEach(t -> mineByKey.put(key(t), t));
-    assertThat(mineByKey.keySet()).containsExactlyElementsOf(ssByKey.keySet());
+  private static void assertMatchesSs(Scenario s, List<TcpSocket> settled) {
+    List<TcpSocket> mine;
+    try (ProcTcpProbe probe = new ProcTcpProbe()) {
+      mine = SsComparison.assertSameAsSs(DataSource.PROC, () -> s.list(probe), s::ss);
+    }
+    assertThat(mine).extracting(SsComparison::view)
+        .containsExactlyInAnyOrderElementsOf(
+            settled.stream().map(SsComparison::view).toList());
 
     for (TcpSocket t : mine) {
-      ProcSsView.Row r = ssByKey.get(key(t));
-      assertThat(t.state()).as("state of %s", key(t)).isEqualTo(r.state());
-      assertThat(t.recvQ()).as("recv-q of %s", key(t)).isEqualTo(r.recvQ());
       if (t.isListener()) {
         // /proc has no backlog; ss has it from netlink
-        assertThat(t.sendQ()).as("send-q of %s", key(t)).isEqualTo(-1);
-        assertThat(r.sendQ()).isEqualTo(LoopbackSockets.BACKLOG);
-      } else {
-        assertThat(t.sendQ()).as("send-q of %s", key(t)).isEqualTo(r.sendQ());
+        assertThat(t.sendQ()).as("send-q of %s", SsComparison.view(t)).isEqualTo(-1);
       }
-      assertThat(t.inode()).as("inode of %s", key(t)).isEqualTo(r.inode());
-      assertThat(t.uid()).as("uid of %s", key(t)).isEqualTo(r.uid());
       assertThat(t.source()).isEqualTo(DataSource.PROC);
       assertThat(t.cookie()).isEqualTo(-1);
       assertThat(t.tcpInfo()).isNull();
       assertThat(t.timer()).isEqualTo(SocketTimer.NONE);
     }
+    assertThat(s.ss()).filteredOn(e -> e.state() == TcpState.LISTEN)
+        .extracting(Ss.Entry::sendQ)
+        .containsExactly((long) BACKLOG, (long) BACKLOG);
 
-    List<TcpSocket> byState =
-        mine.stream().sorted(Comparator.comparing(TcpSocket::state)).collect(Collectors.toList());
-    assertThat(byState.stream().filter(t -> t.state() == TcpState.LISTEN).count()).isEqualTo(2);
-    assertThat(byState.stream().filter(t -> t.state() == TcpState.ESTABLISHED).count())
-        .isEqualTo(2 * LoopbackSockets.QUEUED + 2);
+    assertThat(mine.stream().filter(t -> t.state() == TcpState.LISTEN).count()).isEqualTo(2);
+    assertThat(mine.stream().filter(t -> t.state() == TcpState.ESTABLISHED).count())
+        .isEqualTo(2 * QUEUED + 2);
     // queued children have no file yet, so no inode; the rest do
-    assertThat(mine.stream().filter(t -> t.inode() == 0).count())
-        .isEqualTo(LoopbackSockets.QUEUED);
-  }
-
-  private static String key(TcpSocket t) {
-    return ProcSsView.ssAddress(t.localAddress()) + ":" + t.localPort() + " "
-        + ProcSsView.ssAddress(t.remoteAddress()) + ":" + t.remotePort();
-  }
-
-  private static String key(ProcSsView.Row r) {
-    return r.localAddress() + ":" + r.localPort() + " " + r.remoteAddress() + ":" + r.remotePort();
+    assertThat(mine.stream().filter(t -> t.inode() == 0).count()).isEqualTo(QUEUED);
   }
 }

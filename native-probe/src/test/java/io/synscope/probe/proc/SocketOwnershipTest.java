@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.synscope.probe.MalformedDataException;
 import io.synscope.probe.ProbeException;
+import io.synscope.probe.testing.Mutations;
+import io.synscope.probe.testing.Ss;
+import io.synscope.probe.testing.TcpSockets;
+import java.net.InetAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -77,15 +82,19 @@ class SocketOwnershipTest {
 
   @Test
   void liveSocketsOfThisProcessAreFoundWithTheInodesSsReports() throws Exception {
-    assumeTrue(ProcSsView.available(), "the ss command (iproute2) is not available");
-    try (LoopbackSockets s = LoopbackSockets.ipv4()) {
-      int listenerPort = s.listenerPort();
-      int pairPort = s.pairPort();
+    assumeTrue(Ss.hasTool("ss"), "the ss command (iproute2) is not available");
+    try (TcpSockets sockets = new TcpSockets(InetAddress.getByName("127.0.0.1"))) {
+      ServerSocketChannel listener = sockets.listen(7);
+      sockets.queueUnaccepted(listener, 2);
+      int listenerPort = listener.socket().getLocalPort();
+      ServerSocketChannel pairListener = sockets.listen(7);
+      sockets.established(pairListener).clientSends(11);
+      int pairPort = pairListener.socket().getLocalPort();
       // inode 0: queued children, which have no file until accept()
       List<Long> ssInodes =
-          ProcSsView.snapshot().stream()
-              .filter(r -> r.hasPort(listenerPort) || r.hasPort(pairPort))
-              .map(ProcSsView.Row::inode)
+          Ss.sockets("sport = :" + listenerPort + " or dport = :" + listenerPort
+                  + " or sport = :" + pairPort + " or dport = :" + pairPort).stream()
+              .map(Ss.Entry::inode)
               .filter(ino -> ino != 0)
               .sorted()
               .collect(Collectors.toList());

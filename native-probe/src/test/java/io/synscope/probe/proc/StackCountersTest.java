@@ -5,19 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.synscope.probe.MalformedDataException;
+import io.synscope.probe.testing.Mutations;
+import io.synscope.probe.testing.TcpSockets;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
@@ -218,16 +214,12 @@ class StackCountersTest {
     String netstatBefore = Files.readString(netstat, StandardCharsets.ISO_8859_1);
     String snmpBefore = Files.readString(snmp, StandardCharsets.ISO_8859_1);
     StackCounters before = parse(netstatBefore, snmpBefore);
-    List<SocketChannel> clients = new ArrayList<>();
     String[] after = new String[2];
-    try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.INET)) {
-      listener.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 1);
+    try (TcpSockets sockets = new TcpSockets(InetAddress.getByName("127.0.0.1"))) {
+      int port = sockets.listen(1).socket().getLocalPort();
       // backlog 1 holds two finished connections; the rest of the SYNs are dropped and counted
       for (int i = 0; i < 5; i++) {
-        SocketChannel c = SocketChannel.open(StandardProtocolFamily.INET);
-        clients.add(c);
-        c.configureBlocking(false);
-        c.connect(listener.getLocalAddress());
+        sockets.startConnect(port);
       }
       await()
           .atMost(Duration.ofSeconds(5))
@@ -238,10 +230,6 @@ class StackCountersTest {
                 after[1] = Files.readString(snmp, StandardCharsets.ISO_8859_1);
                 return parse(after[0], after[1]).since(before).listenOverflows().getAsLong() >= 1;
               });
-    } finally {
-      for (SocketChannel c : clients) {
-        c.close();
-      }
     }
     OptionalLong delta = parse(after[0], after[1]).since(before).listenOverflows();
     assertThat(delta.getAsLong())

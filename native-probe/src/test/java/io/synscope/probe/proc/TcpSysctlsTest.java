@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.synscope.probe.MalformedDataException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.synscope.probe.testing.Ss;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class TcpSysctlsTest {
@@ -100,8 +98,7 @@ class TcpSysctlsTest {
 
   @Test
   void valuesEqualSysctlOutput() throws Exception {
-    assumeTrue(Files.isExecutable(Paths.get("/usr/sbin/sysctl"))
-        || Files.isExecutable(Paths.get("/sbin/sysctl")), "sysctl is not installed");
+    assumeTrue(Ss.hasTool("sysctl"), "sysctl is not installed");
     TcpSysctls s = TcpSysctls.read();
     for (String key : TcpSysctls.KEYS) {
       boolean present = Files.exists(Paths.get("/proc/sys", key.replace('.', '/')));
@@ -127,11 +124,8 @@ class TcpSysctlsTest {
     assertThat(s.synRetransmitSchedule()).isEqualTo(expected);
   }
 
-  private static int sysctl(String key) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("sysctl", "-n", key).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("sysctl -n %s: %s", key, out).isZero();
-    return Integer.parseInt(out);
+  /** {@code sysctl -n key}; fails the test when sysctl exits with an error. */
+  private static int sysctl(String key) {
+    return Integer.parseInt(Ss.run(List.of("sysctl", "-n", key)).strip());
   }
 }

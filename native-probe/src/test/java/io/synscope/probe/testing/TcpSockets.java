@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
-import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -39,6 +41,16 @@ public final class TcpSockets implements AutoCloseable {
     this.family = family;
   }
 
+  /**
+   * Sockets on loopback of one kind: {@code 127.0.0.1} (IPv4), {@code ::1} (IPv6), or {@code
+   * mapped}: dual-stack IPv6 sockets with IPv4-mapped addresses, Java's default.
+   */
+  public static TcpSockets onLoopback(String kind) throws UnknownHostException {
+    return kind.equals("mapped")
+        ? new TcpSockets(InetAddress.getByName("127.0.0.1"), StandardProtocolFamily.INET6)
+        : new TcpSockets(InetAddress.getByName(kind));
+  }
+
   /** A connection's two ends: the connecting client and the accepted server socket. */
   public record Connection(SocketChannel client, SocketChannel server) {
     public int clientPort() {
@@ -47,6 +59,18 @@ public final class TcpSockets implements AutoCloseable {
 
     public int serverPort() {
       return server.socket().getLocalPort();
+    }
+
+    /** Sends {@code bytes} bytes from the client, which the server leaves unread (its recv-q). */
+    public void clientSends(int bytes) {
+      try {
+        ByteBuffer data = ByteBuffer.allocate(bytes);
+        while (data.hasRemaining()) {
+          client.write(data);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 
@@ -58,6 +82,17 @@ public final class TcpSockets implements AutoCloseable {
       return s;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Connects {@code count} clients that the listener never accepts: the clients are ESTABLISHED
+   * and the server sides wait in the accept queue, without an inode until accepted. Accept queues
+   * are first in, first out, so call this after any {@link #established} on the same listener.
+   */
+  public void queueUnaccepted(ServerSocketChannel listener, int count) {
+    for (int i = 0; i < count; i++) {
+      connect(listener.socket().getLocalPort());
     }
   }
 
@@ -118,7 +153,7 @@ public final class TcpSockets implements AutoCloseable {
     try {
       c.client().close();
       // Wait for the client's FIN (read returns -1) so that the server closes second.
-      c.server().read(java.nio.ByteBuffer.allocate(1));
+      c.server().read(ByteBuffer.allocate(1));
       c.server().close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
