@@ -78,31 +78,12 @@ public final class NetlinkTcpProbe implements TcpProbe {
     if (closed) {
       throw new IllegalStateException("the netlink probe is closed");
     }
-    // A visitor that throws stops the visiting like one that returns false, and its exception is
-    // rethrown once the answer has been read to NLMSG_DONE: the kernel answers a new dump request
-    // with EBUSY while an earlier dump on the socket has datagrams left to read.
-    Throwable[] visitorFailure = new Throwable[1];
-    decoder.start(
-        query,
-        s -> {
-          try {
-            return visitor.visit(s);
-          } catch (RuntimeException | Error e) {
-            visitorFailure[0] = e;
-            return false;
-          }
-        });
+    decoder.start(query, visitor);
     if (query.includesIpv4()) {
       dumpFamily(InetDiag.AF_INET, OPERATION_V4, query);
     }
     if (query.includesIpv6() && !decoder.stopped()) {
       dumpFamily(InetDiag.AF_INET6, OPERATION_V6, query);
-    }
-    if (visitorFailure[0] instanceof RuntimeException) {
-      throw (RuntimeException) visitorFailure[0];
-    }
-    if (visitorFailure[0] instanceof Error) {
-      throw (Error) visitorFailure[0];
     }
   }
 
