@@ -76,14 +76,25 @@ public final class TcpSockets implements AutoCloseable {
 
   /** A listener on an ephemeral port with this backlog. */
   public ServerSocketChannel listen(int backlog) {
+    // The kernel may hand out a port on which TIME_WAIT sockets of an earlier test linger (for
+    // 60 s); those would show up in this test's port-filtered views, so such a port is passed over.
     try {
-      ServerSocketChannel s = track(ServerSocketChannel.open(family));
-      s.bind(new InetSocketAddress(address, 0), backlog);
-      return s;
+      for (int attempt = 0; ; attempt++) {
+        ServerSocketChannel s = ServerSocketChannel.open(family);
+        s.bind(new InetSocketAddress(address, 0), backlog);
+        int port = s.socket().getLocalPort();
+        if (attempt >= MAX_LISTEN_ATTEMPTS
+            || Ss.sockets("sport = :" + port + " or dport = :" + port).size() == 1) {
+          return track(s);
+        }
+        s.close();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
+
+  private static final int MAX_LISTEN_ATTEMPTS = 20;
 
   /**
    * Connects {@code count} clients that the listener never accepts: the clients are ESTABLISHED
