@@ -5,6 +5,8 @@ import io.synscope.agent.config.AgentConfig;
 import io.synscope.agent.config.AgentOption;
 import io.synscope.agent.export.AgentTelemetry;
 import io.synscope.agent.instrument.ApplicationOtelWatcher;
+import io.synscope.agent.listen.ListenerPoller;
+import io.synscope.agent.metrics.AgentMetrics;
 import io.synscope.agent.instrument.SocketInstrumentation;
 import io.synscope.agent.trace.ApplicationContexts;
 import io.synscope.agent.trace.ConnectionTracer;
@@ -30,6 +32,8 @@ public final class AgentInstaller {
       AgentLog.warn("agent off: the OpenTelemetry configuration was rejected: " + e.getMessage());
       return;
     }
+    AgentMetrics metrics = AgentMetrics.start(config, telemetry);
+    ListenerPoller.start(config, telemetry.tracer(version), metrics.registry());
     ApplicationContexts parents = new ApplicationContexts();
     ApplicationOtelWatcher.install(inst, parents);
     Hooks.install(

@@ -18,7 +18,32 @@ public enum AgentOption {
   TRACE_CONNECT(
       "synscope.trace.connect", OptionType.BOOLEAN, "true", "make a tcp.connect span per connect"),
   TRACE_ACCEPT(
-      "synscope.trace.accept", OptionType.BOOLEAN, "true", "make a tcp.accept span per accept");
+      "synscope.trace.accept", OptionType.BOOLEAN, "true", "make a tcp.accept span per accept"),
+  CONNECTION_SPANS(
+      "synscope.connection.spans",
+      OptionType.BOOLEAN,
+      "false",
+      "also make a tcp.connection span covering each traced connection's whole life"),
+  LISTEN_INTERVAL(
+      "synscope.listen.interval",
+      OptionType.DURATION,
+      "1s",
+      "how often the process's listening sockets and the stack counters are read"),
+  PROMETHEUS_PORT(
+      "synscope.prometheus.port",
+      OptionType.OPTIONAL_PORT,
+      "",
+      "serve the metrics for Prometheus on this port at /metrics (off when empty)"),
+  PROMETHEUS_HOST(
+      "synscope.prometheus.host",
+      OptionType.TEXT,
+      "127.0.0.1",
+      "the address the Prometheus endpoint binds to"),
+  PROBE(
+      "synscope.probe",
+      OptionType.TEXT,
+      "auto",
+      "where kernel socket tables come from: auto (netlink, else /proc), netlink or proc");
 
   private final String key;
   private final OptionType type;

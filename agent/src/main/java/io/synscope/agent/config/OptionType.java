@@ -18,11 +18,14 @@ public enum OptionType {
       throw new IllegalArgumentException();
     }
   },
-  PORT("a port number 0..65535") {
+  OPTIONAL_PORT("a port number 1..65535, or empty for off") {
     @Override
     Object parse(String text) {
+      if (text.isBlank()) {
+        return -1;
+      }
       int p = Integer.parseInt(text.trim());
-      if (p < 0 || p > 65535) {
+      if (p < 1 || p > 65535) {
         throw new IllegalArgumentException();
       }
       return p;
