@@ -5,6 +5,7 @@ import io.synscope.agent.config.AgentConfig;
 import io.synscope.agent.config.AgentOption;
 import io.synscope.agent.export.AgentTelemetry;
 import io.synscope.agent.instrument.ApplicationOtelWatcher;
+import io.synscope.agent.kernel.KernelFacts;
 import io.synscope.agent.listen.ListenerPoller;
 import io.synscope.agent.metrics.AgentMetrics;
 import io.synscope.agent.instrument.SocketInstrumentation;
@@ -36,12 +37,16 @@ public final class AgentInstaller {
     ListenerPoller.start(config, telemetry.tracer(version), metrics.registry());
     ApplicationContexts parents = new ApplicationContexts();
     ApplicationOtelWatcher.install(inst, parents);
+    KernelFacts kernel = KernelFacts.create(inst);
     Hooks.install(
         new ConnectionTracer(
             telemetry.tracer(version),
             parents,
+            kernel,
+            metrics.tcp(),
             config.getBoolean(AgentOption.TRACE_CONNECT),
-            config.getBoolean(AgentOption.TRACE_ACCEPT)));
+            config.getBoolean(AgentOption.TRACE_ACCEPT),
+            config.getBoolean(AgentOption.CONNECTION_SPANS)));
     SocketInstrumentation.install(inst);
     AgentLog.info(
         "agent " + version + (lateAttach ? " attached" : " started") + ": tracing TCP connects and accepts");

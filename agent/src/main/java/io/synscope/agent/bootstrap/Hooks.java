@@ -176,4 +176,37 @@ public final class Hooks {
       }
     }
   }
+
+  public static void connectStarting() {
+    SocketEvents e = active();
+    if (e != null) {
+      try {
+        e.connectStarting();
+      } catch (Throwable ignored) {
+        // see socketConnect
+      }
+    }
+  }
+
+  public static void implClosing(Object socketImpl) {
+    SocketEvents e = active();
+    if (e != null) {
+      try {
+        e.implClosing(socketImpl);
+      } catch (Throwable ignored) {
+        // see socketConnect
+      }
+    }
+  }
+
+  public static void channelClosing(Object channel, int fd) {
+    SocketEvents e = active();
+    if (e != null) {
+      try {
+        e.channelClosing(channel, fd);
+      } catch (Throwable ignored) {
+        // see socketConnect
+      }
+    }
+  }
 }

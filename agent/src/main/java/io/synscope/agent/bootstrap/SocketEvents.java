@@ -70,4 +70,17 @@ public interface SocketEvents {
   /** An asynchronous accept produced a channel, or failed. */
   void asyncAccepted(
       AsynchronousServerSocketChannel server, AsynchronousSocketChannel accepted, Throwable thrown);
+
+  /**
+   * This thread is about to connect (or finish connecting): if the JDK closes the socket because
+   * the attempt failed, {@link #implClosing} or {@link #channelClosing} comes first, on this thread,
+   * and the kernel can still be asked how the attempt went.
+   */
+  void connectStarting();
+
+  /** A {@code java.net.Socket}'s implementation ({@code NioSocketImpl}) is about to close. */
+  void implClosing(Object socketImpl);
+
+  /** A socket channel (blocking, non-blocking or asynchronous) is about to close. */
+  void channelClosing(Object channel, int fd);
 }

@@ -14,6 +14,7 @@ final class ChannelBlockingConnectAdvice {
 
   @Advice.OnMethodEnter(suppress = Throwable.class)
   static long enter() {
+    Hooks.connectStarting();
     return System.nanoTime();
   }
 

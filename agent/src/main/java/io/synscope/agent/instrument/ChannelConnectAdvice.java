@@ -11,6 +11,7 @@ final class ChannelConnectAdvice {
 
   @Advice.OnMethodEnter(suppress = Throwable.class)
   static long enter() {
+    Hooks.connectStarting();
     return System.nanoTime();
   }
 

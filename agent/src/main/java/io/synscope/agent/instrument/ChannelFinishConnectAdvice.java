@@ -8,6 +8,11 @@ import net.bytebuddy.asm.Advice;
 final class ChannelFinishConnectAdvice {
   private ChannelFinishConnectAdvice() {}
 
+  @Advice.OnMethodEnter(suppress = Throwable.class)
+  static void enter() {
+    Hooks.connectStarting();
+  }
+
   @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
   static void exit(
       @Advice.This SocketChannel channel,

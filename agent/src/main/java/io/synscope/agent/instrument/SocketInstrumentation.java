@@ -72,6 +72,13 @@ public final class SocketInstrumentation {
                 named("accept")
                     .and(takesArguments(0))
                     .or(named("blockingAccept").and(takesArguments(1))));
+    AsmVisitorWrapper implClose =
+        Advice.to(ImplCloseAdvice.class).on(named("close").and(takesArguments(0)));
+    AsmVisitorWrapper channelClose =
+        Advice.to(ChannelCloseAdvice.class)
+            .on(named("implCloseSelectableChannel").and(takesArguments(0)));
+    AsmVisitorWrapper asyncChannelClose =
+        Advice.to(ChannelCloseAdvice.class).on(named("implClose").and(takesArguments(0)));
     AsmVisitorWrapper asyncConnect =
         Advice.to(AsyncConnectAdvice.class).on(named("implConnect").and(takesArguments(3)));
     AsmVisitorWrapper asyncFinishConnect =
@@ -100,13 +107,16 @@ public final class SocketInstrumentation {
                 builder
                     .visit(channelConnect)
                     .visit(channelBlockingConnect)
-                    .visit(channelFinishConnect))
+                    .visit(channelFinishConnect)
+                    .visit(channelClose))
+        .type(named("sun.nio.ch.NioSocketImpl"))
+        .transform((builder, type, loader, module, domain) -> builder.visit(implClose))
         .type(named("sun.nio.ch.ServerSocketChannelImpl"))
         .transform((builder, type, loader, module, domain) -> builder.visit(channelAccept))
         .type(named("sun.nio.ch.UnixAsynchronousSocketChannelImpl"))
         .transform(
             (builder, type, loader, module, domain) ->
-                builder.visit(asyncConnect).visit(asyncFinishConnect))
+                builder.visit(asyncConnect).visit(asyncFinishConnect).visit(asyncChannelClose))
         .type(named("sun.nio.ch.UnixAsynchronousServerSocketChannelImpl"))
         .transform(
             (builder, type, loader, module, domain) ->

@@ -2,15 +2,16 @@ package io.synscope.agent.trace;
 
 import static io.synscope.agent.trace.TcpSemantics.*;
 
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.synscope.agent.AgentLog;
 import io.synscope.agent.bootstrap.SocketEvents;
-import java.net.InetAddress;
+import io.synscope.agent.kernel.KernelFacts;
+import io.synscope.agent.kernel.SocketDescriptors;
+import io.synscope.agent.metrics.TcpMetrics;
+import io.synscope.probe.TcpInfo;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -23,56 +24,80 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Turns the socket events of the instrumented JDK into {@code tcp.connect} and {@code tcp.accept}
- * spans. Runs on the application's threads: no blocking, no throwing; an internal failure turns
- * the affected kind of span off with one warning.
+ * Turns the socket events of the instrumented JDK into spans: {@code tcp.connect}, {@code
+ * tcp.accept}, and at each traced connection's close its lifetime. Runs on the application's
+ * threads: no blocking, no throwing; an internal failure turns the affected kind of span off with
+ * one warning.
  */
 public final class ConnectionTracer implements SocketEvents {
-  private static final int MAX_PENDING_CONNECTS = 65_536;
+  private static final int MAX_PENDING = 65_536;
 
-  private final Tracer tracer;
   private final ApplicationContexts parents;
-  private final NanoClock clock = new NanoClock();
-  private final ChannelTable<PendingConnect> pendingConnects =
-      new ChannelTable<>(MAX_PENDING_CONNECTS);
-  private final ChannelTable<Long> pendingAccepts = new ChannelTable<>(MAX_PENDING_CONNECTS);
+  private final KernelFacts kernel;
+  private final SocketDescriptors descriptors;
+  private final ConnectSpans connects;
+  private final AcceptSpans accepts;
+  private final ConnectionLifetimes lifetimes;
+  private final FailedConnects failed;
+  private final ChannelTable<PendingConnect> pendingConnects = new ChannelTable<>(MAX_PENDING);
+  private final ChannelTable<Long> pendingAccepts = new ChannelTable<>(MAX_PENDING);
   private volatile boolean connectOn;
   private volatile boolean acceptOn;
 
+  /**
+   * @param connectionSpans also make a {@code tcp.connection} span per traced connection
+   */
   public ConnectionTracer(
-      Tracer tracer, ApplicationContexts parents, boolean traceConnect, boolean traceAccept) {
-    this.tracer = tracer;
+      Tracer tracer,
+      ApplicationContexts parents,
+      KernelFacts kernel,
+      TcpMetrics metrics,
+      boolean traceConnect,
+      boolean traceAccept,
+      boolean connectionSpans) {
+    NanoClock clock = new NanoClock();
     this.parents = parents;
+    this.kernel = kernel;
+    this.descriptors = kernel.descriptors();
+    this.connects = new ConnectSpans(tracer, clock, metrics);
+    this.accepts = new AcceptSpans(tracer, clock, metrics);
+    this.lifetimes = new ConnectionLifetimes(tracer, clock, kernel, metrics, connectionSpans);
+    this.failed = new FailedConnects(kernel);
     this.connectOn = traceConnect;
     this.acceptOn = traceAccept;
+  }
+
+  // ---- connect ----
+
+  @Override
+  public void connectStarting() {
+    if (connectOn) {
+      failed.starting();
+    }
   }
 
   @Override
   public void socketConnect(Socket socket, SocketAddress remote, long startNanos, Throwable thrown) {
     long endNanos = System.nanoTime();
+    TcpInfo lastWord = failed.take();
     if (!connectOn || !(remote instanceof InetSocketAddress)) {
       return;
     }
     try {
-      InetAddress local = null;
-      int localPort = -1;
-      if (thrown == null) {
-        local = socket.getLocalAddress();
-        localPort = socket.getLocalPort();
+      InetSocketAddress isa = (InetSocketAddress) remote;
+      Context parent = parents.current();
+      if (thrown != null) {
+        connects.end(API_SOCKET, false, parent, isa, null, startNanos, endNanos, thrown, lastWord);
+        return;
       }
-      connectSpan(
-          API_SOCKET,
-          false,
-          parents.current(),
-          (InetSocketAddress) remote,
-          local,
-          localPort,
-          startNanos,
-          endNanos,
-          thrown);
+      Object owner = descriptors == null ? null : descriptors.ownerOf(socket);
+      InetSocketAddress local = (InetSocketAddress) socket.getLocalSocketAddress();
+      TcpInfo info = owner == null ? null : kernel.tcpInfo(descriptors.ofOwner(owner));
+      SpanContext span =
+          connects.end(API_SOCKET, false, parent, isa, local, startNanos, endNanos, null, info);
+      opened(owner, true, endNanos, span, isa, local);
     } catch (Throwable t) {
       connectFailed(t);
     }
@@ -87,6 +112,7 @@ public final class ConnectionTracer implements SocketEvents {
       boolean connected,
       Throwable thrown) {
     long endNanos = System.nanoTime();
+    TcpInfo lastWord = failed.take();
     if (!connectOn || !(remote instanceof InetSocketAddress)) {
       return; // Unix-domain channels are left alone
     }
@@ -98,7 +124,8 @@ public final class ConnectionTracer implements SocketEvents {
         return;
       }
       endChannelConnect(
-          API_SOCKET_CHANNEL, channel, false, parent, isa, startNanos, endNanos, thrown);
+          API_SOCKET_CHANNEL, channel, fd, false, parent, isa, startNanos, endNanos, thrown,
+          lastWord);
     } catch (Throwable t) {
       connectFailed(t);
     }
@@ -107,6 +134,7 @@ public final class ConnectionTracer implements SocketEvents {
   @Override
   public void channelFinishConnect(
       SocketChannel channel, int fd, boolean connected, Throwable thrown) {
+    TcpInfo lastWord = failed.take();
     if (!connected && thrown == null) {
       return; // still in progress
     }
@@ -117,14 +145,8 @@ public final class ConnectionTracer implements SocketEvents {
         return;
       }
       endChannelConnect(
-          API_SOCKET_CHANNEL,
-          channel,
-          true,
-          p.parent(),
-          p.remote(),
-          p.startNanos(),
-          endNanos,
-          thrown);
+          API_SOCKET_CHANNEL, channel, fd, true, p.parent(), p.remote(), p.startNanos(), endNanos,
+          thrown, lastWord);
     } catch (Throwable t) {
       connectFailed(t);
     }
@@ -133,125 +155,24 @@ public final class ConnectionTracer implements SocketEvents {
   private void endChannelConnect(
       String api,
       NetworkChannel channel,
+      int fd,
       boolean nonBlocking,
       Context parent,
       InetSocketAddress remote,
       long startNanos,
       long endNanos,
-      Throwable thrown)
-      throws java.io.IOException {
-    InetAddress local = null;
-    int localPort = -1;
-    if (thrown == null && channel.getLocalAddress() instanceof InetSocketAddress) {
-      InetSocketAddress l = (InetSocketAddress) channel.getLocalAddress();
-      local = l.getAddress();
-      localPort = l.getPort();
-    }
-    connectSpan(
-        api,
-        nonBlocking,
-        parent,
-        remote,
-        local,
-        localPort,
-        startNanos,
-        endNanos,
-        thrown);
-  }
-
-  private void connectSpan(
-      String api,
-      boolean nonBlocking,
-      Context parent,
-      InetSocketAddress remote,
-      InetAddress local,
-      int localPort,
-      long startNanos,
-      long endNanos,
-      Throwable thrown) {
-    SpanBuilder b =
-        tracer
-            .spanBuilder(SPAN_CONNECT)
-            .setSpanKind(SpanKind.CLIENT)
-            .setParent(parent)
-            .setStartTimestamp(clock.epochNanos(startNanos), TimeUnit.NANOSECONDS)
-            .setAttribute(NETWORK_TRANSPORT, "tcp")
-            .setAttribute(TCP_API, api)
-            .setAttribute(SERVER_ADDRESS, serverAddress(remote))
-            .setAttribute(SERVER_PORT, (long) remote.getPort());
-    if (nonBlocking) {
-      b.setAttribute(TCP_CONNECT_NONBLOCKING, true);
-    }
-    InetAddress peer = remote.getAddress(); // null when unresolved
-    if (peer != null) {
-      b.setAttribute(NETWORK_TYPE, IpAddresses.networkType(peer))
-          .setAttribute(NETWORK_PEER_ADDRESS, IpAddresses.toText(peer))
-          .setAttribute(NETWORK_PEER_PORT, (long) remote.getPort());
-    }
-    if (local != null) {
-      b.setAttribute(NETWORK_LOCAL_ADDRESS, IpAddresses.toText(local))
-          .setAttribute(NETWORK_LOCAL_PORT, (long) localPort);
-    }
-    Span span = b.startSpan();
+      Throwable thrown,
+      TcpInfo lastWord)
+      throws IOException {
     if (thrown != null) {
-      span.setAttribute(ERROR_TYPE, ErrorTypes.of(thrown));
-      span.recordException(thrown);
-      span.setStatus(StatusCode.ERROR, String.valueOf(thrown.getMessage()));
+      connects.end(api, nonBlocking, parent, remote, null, startNanos, endNanos, thrown, lastWord);
+      return;
     }
-    span.end(clock.epochNanos(endNanos), TimeUnit.NANOSECONDS);
-  }
-
-  @Override
-  public void serverSocketAccept(
-      ServerSocket server, Socket accepted, long startNanos, Throwable thrown) {
-    long endNanos = System.nanoTime();
-    if (!acceptOn || thrown != null || accepted == null) {
-      return; // a failed accept (closed listener, timeout) is not a connection
-    }
-    try {
-      InetAddress peer = accepted.getInetAddress();
-      if (peer == null) {
-        return;
-      }
-      acceptSpan(
-          API_SERVER_SOCKET,
-          peer,
-          accepted.getPort(),
-          accepted.getLocalAddress(),
-          accepted.getLocalPort(),
-          startNanos,
-          endNanos);
-    } catch (Throwable t) {
-      acceptFailed(t);
-    }
-  }
-
-  @Override
-  public void channelAccept(
-      ServerSocketChannel server, SocketChannel accepted, long startNanos, Throwable thrown) {
-    long endNanos = System.nanoTime();
-    if (!acceptOn || thrown != null || accepted == null) {
-      return; // nothing was pending (non-blocking), or the accept failed
-    }
-    try {
-      SocketAddress r = accepted.getRemoteAddress();
-      SocketAddress l = accepted.getLocalAddress();
-      if (!(r instanceof InetSocketAddress) || !(l instanceof InetSocketAddress)) {
-        return; // Unix-domain
-      }
-      InetSocketAddress ri = (InetSocketAddress) r;
-      InetSocketAddress li = (InetSocketAddress) l;
-      acceptSpan(
-          API_SERVER_SOCKET_CHANNEL,
-          ri.getAddress(),
-          ri.getPort(),
-          li.getAddress(),
-          li.getPort(),
-          startNanos,
-          endNanos);
-    } catch (Throwable t) {
-      acceptFailed(t);
-    }
+    InetSocketAddress local = (InetSocketAddress) channel.getLocalAddress();
+    TcpInfo info = kernel.tcpInfo(fd);
+    SpanContext span =
+        connects.end(api, nonBlocking, parent, remote, local, startNanos, endNanos, null, info);
+    opened(channel, true, endNanos, span, remote, local);
   }
 
   @Override
@@ -315,19 +236,14 @@ public final class ConnectionTracer implements SocketEvents {
 
   private void endAsyncConnect(
       AsynchronousSocketChannel channel, PendingConnect p, long endNanos, Throwable thrown)
-      throws java.io.IOException {
+      throws IOException {
     if (!connectOn) {
       return;
     }
+    int fd = thrown == null && descriptors != null ? descriptors.ofOwner(channel) : -1;
     endChannelConnect(
-        API_ASYNC_SOCKET_CHANNEL,
-        channel,
-        false,
-        p.parent(),
-        p.remote(),
-        p.startNanos(),
-        endNanos,
-        thrown);
+        API_ASYNC_SOCKET_CHANNEL, channel, fd, false, p.parent(), p.remote(), p.startNanos(),
+        endNanos, thrown, null);
   }
 
   /** The exception a completed future holds, or null; never blocks, since it is done. */
@@ -342,6 +258,50 @@ public final class ConnectionTracer implements SocketEvents {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;
+    }
+  }
+
+  // ---- accept ----
+
+  @Override
+  public void serverSocketAccept(
+      ServerSocket server, Socket accepted, long startNanos, Throwable thrown) {
+    long endNanos = System.nanoTime();
+    if (!acceptOn || thrown != null || accepted == null) {
+      return; // a failed accept (closed listener, timeout) is not a connection
+    }
+    try {
+      SocketAddress peer = accepted.getRemoteSocketAddress();
+      if (!(peer instanceof InetSocketAddress)) {
+        return;
+      }
+      Object owner = descriptors == null ? null : descriptors.ownerOf(accepted);
+      int listenerFd = descriptors == null ? -1 : descriptors.of(server);
+      accepted(
+          API_SERVER_SOCKET,
+          owner,
+          (InetSocketAddress) peer,
+          (InetSocketAddress) accepted.getLocalSocketAddress(),
+          owner == null ? -1 : descriptors.ofOwner(owner),
+          listenerFd,
+          startNanos,
+          endNanos);
+    } catch (Throwable t) {
+      acceptFailed(t);
+    }
+  }
+
+  @Override
+  public void channelAccept(
+      ServerSocketChannel server, SocketChannel accepted, long startNanos, Throwable thrown) {
+    long endNanos = System.nanoTime();
+    if (!acceptOn || thrown != null || accepted == null) {
+      return; // nothing was pending (non-blocking), or the accept failed
+    }
+    try {
+      acceptedChannel(API_SERVER_SOCKET_CHANNEL, server, accepted, startNanos, endNanos);
+    } catch (Throwable t) {
+      acceptFailed(t);
     }
   }
 
@@ -363,66 +323,99 @@ public final class ConnectionTracer implements SocketEvents {
       return;
     }
     try {
-      SocketAddress r = accepted.getRemoteAddress();
-      SocketAddress l = accepted.getLocalAddress();
-      if (r instanceof InetSocketAddress && l instanceof InetSocketAddress) {
-        InetSocketAddress ri = (InetSocketAddress) r;
-        InetSocketAddress li = (InetSocketAddress) l;
-        acceptSpan(
-            API_ASYNC_SERVER_SOCKET_CHANNEL,
-            ri.getAddress(),
-            ri.getPort(),
-            li.getAddress(),
-            li.getPort(),
-            startNanos,
-            endNanos);
-      }
+      acceptedChannel(API_ASYNC_SERVER_SOCKET_CHANNEL, server, accepted, startNanos, endNanos);
     } catch (Throwable t) {
       acceptFailed(t);
     }
   }
 
-  private void acceptSpan(
-      String api,
-      InetAddress peer,
-      int peerPort,
-      InetAddress local,
-      int localPort,
-      long startNanos,
-      long endNanos) {
-    tracer
-        .spanBuilder(SPAN_ACCEPT)
-        .setSpanKind(SpanKind.SERVER)
-        .setParent(parents.current())
-        .setStartTimestamp(clock.epochNanos(startNanos), TimeUnit.NANOSECONDS)
-        .setAttribute(NETWORK_TRANSPORT, "tcp")
-        .setAttribute(TCP_API, api)
-        .setAttribute(NETWORK_TYPE, IpAddresses.networkType(peer))
-        .setAttribute(NETWORK_PEER_ADDRESS, IpAddresses.toText(peer))
-        .setAttribute(NETWORK_PEER_PORT, (long) peerPort)
-        .setAttribute(NETWORK_LOCAL_ADDRESS, IpAddresses.toText(local))
-        .setAttribute(NETWORK_LOCAL_PORT, (long) localPort)
-        .startSpan()
-        .end(clock.epochNanos(endNanos), TimeUnit.NANOSECONDS);
+  private void acceptedChannel(
+      String api, NetworkChannel server, NetworkChannel accepted, long startNanos, long endNanos)
+      throws IOException {
+    SocketAddress peer =
+        accepted instanceof SocketChannel
+            ? ((SocketChannel) accepted).getRemoteAddress()
+            : ((AsynchronousSocketChannel) accepted).getRemoteAddress();
+    SocketAddress local = accepted.getLocalAddress();
+    if (!(peer instanceof InetSocketAddress) || !(local instanceof InetSocketAddress)) {
+      return; // Unix-domain
+    }
+    accepted(
+        api,
+        accepted,
+        (InetSocketAddress) peer,
+        (InetSocketAddress) local,
+        descriptors == null ? -1 : descriptors.ofOwner(accepted),
+        descriptors == null ? -1 : descriptors.ofOwner(server),
+        startNanos,
+        endNanos);
   }
 
-  /** The host name the application asked for, or the address in canonical form for a literal. */
-  private static String serverAddress(InetSocketAddress remote) {
-    String host = remote.getHostString();
-    InetAddress a = remote.getAddress();
-    if (a != null && host.equals(a.getHostAddress())) {
-      return IpAddresses.toText(a);
+  private void accepted(
+      String api,
+      Object owner,
+      InetSocketAddress peer,
+      InetSocketAddress local,
+      int fd,
+      int listenerFd,
+      long startNanos,
+      long endNanos) {
+    AcceptSpans.Accepted a =
+        accepts.end(
+            api,
+            parents.current(),
+            peer,
+            local,
+            startNanos,
+            endNanos,
+            kernel.tcpInfo(fd),
+            kernel.tcpInfo(listenerFd));
+    opened(owner, false, a.establishedNanos(), a.span(), peer, local);
+  }
+
+  // ---- close ----
+
+  @Override
+  public void implClosing(Object socketImpl) {
+    if (descriptors != null) {
+      closing(socketImpl, descriptors.ofOwner(socketImpl));
     }
-    return host;
+  }
+
+  @Override
+  public void channelClosing(Object channel, int fd) {
+    closing(channel, fd);
+  }
+
+  private void closing(Object owner, int fd) {
+    try {
+      failed.closing(fd);
+      lifetimes.closing(owner, fd);
+    } catch (Throwable t) {
+      AgentLog.warnOnce("tracer:close", "connection lifetimes not recorded after an internal error: " + t);
+    }
+  }
+
+  private void opened(
+      Object owner,
+      boolean client,
+      long establishedNanos,
+      SpanContext span,
+      InetSocketAddress peer,
+      InetSocketAddress local) {
+    lifetimes.opened(
+        owner, new ConnectionLifetimes.Open(client, establishedNanos, span, peer, local));
   }
 
   private void connectFailed(Throwable t) {
     connectOn = false;
-    AgentLog.warnOnce("tracer:connect", "tcp.connect spans switched off after an internal error: " + t);
+    AgentLog.warnOnce(
+        "tracer:connect", "tcp.connect spans switched off after an internal error: " + t);
   }
 
   private void acceptFailed(Throwable t) {
     acceptOn = false;
-    AgentLog.warnOnce("tracer:accept", "tcp.accept spans switched off after an internal error: " + t);
+    AgentLog.warnOnce(
+        "tracer:accept", "tcp.accept spans switched off after an internal error: " + t);
   }
 }

@@ -2,6 +2,8 @@ package io.synscope.probe.linux;
 
 import io.synscope.probe.TcpInfo;
 import io.synscope.probe.linux.jna.SocketOptionReader;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads {@code struct tcp_info} of a socket this process holds, by {@code getsockopt(fd,
@@ -13,8 +15,17 @@ public final class TcpInfoSockopt {
   /** Room for the struct of kernels well beyond today's 252 bytes; the kernel copies at most this. */
   private static final int BUFFER_SIZE = 512;
 
-  private static final ThreadLocal<SocketOptionReader> READER =
-      ThreadLocal.withInitial(() -> new SocketOptionReader(BUFFER_SIZE));
+  /** Readers kept for reuse; more are made when many threads read at once, and then dropped. */
+  private static final int POOLED_READERS = 16;
+
+  /**
+   * A pool rather than a thread-local: with virtual threads a thread-local reader would be a new
+   * direct buffer for almost every call.
+   */
+  private static final ConcurrentLinkedQueue<SocketOptionReader> POOL =
+      new ConcurrentLinkedQueue<>();
+
+  private static final AtomicInteger POOLED = new AtomicInteger();
 
   private TcpInfoSockopt() {}
 
@@ -26,8 +37,21 @@ public final class TcpInfoSockopt {
    *     fails (EBADF, ENOTSOCK, EOPNOTSUPP for a non-TCP socket)
    */
   public static TcpInfo read(int fd) {
-    SocketOptionReader reader = READER.get();
-    int length = reader.read(fd, InetDiag.IPPROTO_TCP, TCP_INFO, "getsockopt(TCP_INFO)");
-    return TcpInfo.decode(reader.value(), Math.min(length, BUFFER_SIZE));
+    SocketOptionReader reader = POOL.poll();
+    if (reader == null) {
+      reader = new SocketOptionReader(BUFFER_SIZE);
+    } else {
+      POOLED.decrementAndGet();
+    }
+    try {
+      int length = reader.read(fd, InetDiag.IPPROTO_TCP, TCP_INFO, "getsockopt(TCP_INFO)");
+      return TcpInfo.decode(reader.value(), Math.min(length, BUFFER_SIZE));
+    } finally {
+      if (POOLED.incrementAndGet() <= POOLED_READERS) {
+        POOL.offer(reader);
+      } else {
+        POOLED.decrementAndGet();
+      }
+    }
   }
 }

@@ -1,0 +1,68 @@
+package io.synscope.agent.kernel;
+
+import io.synscope.agent.AgentLog;
+import io.synscope.probe.ProbeException;
+import io.synscope.probe.TcpInfo;
+import io.synscope.probe.linux.TcpInfoSockopt;
+import java.lang.instrument.Instrumentation;
+import java.util.Locale;
+
+/**
+ * Asks the kernel about one of the application's sockets, by its descriptor: {@code struct
+ * tcp_info} through getsockopt(TCP_INFO). When that cannot work here (not Linux, JNA unusable, an
+ * unexpected JDK), it says so once and answers null from then on, and spans simply come without
+ * kernel attributes.
+ */
+public final class KernelFacts {
+  private final SocketDescriptors descriptors;
+  private volatile boolean working;
+
+  private KernelFacts(SocketDescriptors descriptors, boolean working) {
+    this.descriptors = descriptors;
+    this.working = working;
+  }
+
+  /** Prepares descriptor access and native access, and checks that getsockopt works. */
+  public static KernelFacts create(Instrumentation inst) {
+    if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+      AgentLog.info("not Linux: spans carry no kernel data (tcp_info)");
+      return new KernelFacts(null, false);
+    }
+    SocketDescriptors descriptors = SocketDescriptors.create(inst);
+    if (descriptors == null) {
+      return new KernelFacts(null, false);
+    }
+    NativeAccess.enableForAgent(inst);
+    try {
+      // -1 is never a descriptor: EBADF proves the call reaches the kernel.
+      TcpInfoSockopt.read(-1);
+    } catch (ProbeException expected) {
+      return new KernelFacts(descriptors, true);
+    } catch (Throwable t) {
+      AgentLog.warn("getsockopt(TCP_INFO) cannot be called; spans carry no kernel data: " + t);
+      return new KernelFacts(descriptors, false);
+    }
+    return new KernelFacts(descriptors, true);
+  }
+
+  /** Descriptor access, or null when this JDK's socket classes are not as expected. */
+  public SocketDescriptors descriptors() {
+    return descriptors;
+  }
+
+  /** The socket's tcp_info now, or null (closed descriptor, or no kernel data here). */
+  public TcpInfo tcpInfo(int fd) {
+    if (!working || fd < 0) {
+      return null;
+    }
+    try {
+      return TcpInfoSockopt.read(fd);
+    } catch (ProbeException e) {
+      return null; // the socket closed meanwhile
+    } catch (Throwable t) {
+      working = false;
+      AgentLog.warn("getsockopt(TCP_INFO) failed; spans carry no kernel data from now on: " + t);
+      return null;
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package io.synscope.agent.trace;
+
+import static io.synscope.agent.trace.TcpSemantics.*;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.synscope.agent.metrics.TcpMetrics;
+import io.synscope.probe.TcpInfo;
+import io.synscope.probe.TcpInfoField;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Makes {@code tcp.accept} spans: from the handshake's completion, when the connection entered the
+ * accept queue, to the application's accept returning it.
+ */
+final class AcceptSpans {
+  private static final long NANOS_PER_MILLI = 1_000_000L;
+
+  private final Tracer tracer;
+  private final NanoClock clock;
+  private final TcpMetrics metrics;
+
+  AcceptSpans(Tracer tracer, NanoClock clock, TcpMetrics metrics) {
+    this.tracer = tracer;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  /** What an accept span leaves for the connection's lifetime: its context and start. */
+  record Accepted(io.opentelemetry.api.trace.SpanContext span, long establishedNanos) {}
+
+  /**
+   * Ends an accept's span.
+   *
+   * @param acceptStartNanos when the application entered accept: the span's start when the kernel
+   *     cannot tell when the handshake completed
+   * @param info the accepted socket's tcp_info, or null
+   * @param listenerInfo the listener's tcp_info (its queue depth and backlog), or null
+   */
+  Accepted end(
+      String api,
+      Context parent,
+      InetSocketAddress peer,
+      InetSocketAddress local,
+      long acceptStartNanos,
+      long endNanos,
+      TcpInfo info,
+      TcpInfo listenerInfo) {
+    long startNanos = acceptStartNanos;
+    SpanBuilder b =
+        tracer
+            .spanBuilder(SPAN_ACCEPT)
+            .setSpanKind(SpanKind.SERVER)
+            .setParent(parent)
+            .setAttribute(NETWORK_TRANSPORT, "tcp")
+            .setAttribute(TCP_API, api)
+            .setAttribute(NETWORK_TYPE, IpAddresses.networkType(peer.getAddress()))
+            .setAttribute(NETWORK_PEER_ADDRESS, IpAddresses.toText(peer.getAddress()))
+            .setAttribute(NETWORK_PEER_PORT, (long) peer.getPort())
+            .setAttribute(NETWORK_LOCAL_ADDRESS, IpAddresses.toText(local.getAddress()))
+            .setAttribute(NETWORK_LOCAL_PORT, (long) local.getPort());
+    if (info != null) {
+      // last_ack_recv: milliseconds (counted in jiffies) since the last ACK, which before any
+      // data is the handshake's final ACK: the moment the connection joined the accept queue.
+      long waitMillis = info.lastAckRecvMillis();
+      startNanos = endNanos - waitMillis * NANOS_PER_MILLI;
+      b.setAttribute(TCP_ACCEPT_QUEUE_WAIT_MS, waitMillis)
+          .setAttribute(TCP_SYN_RETRANSMITS, info.totalRetrans())
+          .setAttribute(TCP_RTT_US, info.rttMicros());
+      String state = KernelStates.name(info);
+      if (state != null) {
+        b.setAttribute(TCP_STATE, state);
+      }
+      if (info.bytesReceived() > 0) {
+        b.setAttribute(TCP_ACCEPT_BYTES_RECEIVED, info.bytesReceived());
+      }
+      metrics.recordAcceptQueueWait(endNanos - startNanos);
+    }
+    if (listenerInfo != null) {
+      // For a listener, tcp_info carries the accept queue's length in unacked and its limit in
+      // sacked (tcp_get_info, net/ipv4/tcp.c).
+      b.setAttribute(TCP_LISTEN_QUEUE_DEPTH, listenerInfo.get(TcpInfoField.UNACKED))
+          .setAttribute(TCP_LISTEN_BACKLOG, listenerInfo.get(TcpInfoField.SACKED));
+    }
+    Span span =
+        b.setStartTimestamp(clock.epochNanos(startNanos), TimeUnit.NANOSECONDS).startSpan();
+    span.end(clock.epochNanos(endNanos), TimeUnit.NANOSECONDS);
+    return new Accepted(span.getSpanContext(), startNanos);
+  }
+}
