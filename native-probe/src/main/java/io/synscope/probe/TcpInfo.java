@@ -1,5 +1,7 @@
 package io.synscope.probe;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.OptionalLong;
@@ -15,11 +17,23 @@ import java.util.OptionalLong;
 public final class TcpInfo {
   private static final TcpInfoField[] FIELDS = TcpInfoField.values();
 
-  private final long[] values;
+  /** The bytes this class knows how to read; a longer struct's tail is not kept. */
+  private static final int KNOWN_LENGTH = knownLength();
+
+  private static final VarHandle U16 =
+      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.nativeOrder());
+  private static final VarHandle U32 =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
+  private static final VarHandle U64 =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+  /** The kernel's bytes, fields read from them on demand: a dump decodes many, reads few. */
+  private final byte[] raw;
+
   private final int length;
 
-  private TcpInfo(long[] values, int length) {
-    this.values = values;
+  private TcpInfo(byte[] raw, int length) {
+    this.raw = raw;
     this.length = length;
   }
 
@@ -36,29 +50,31 @@ public final class TcpInfo {
           "tcp_info of " + length + " bytes at offset " + base + " runs past the buffer's "
               + buffer.limit() + " bytes");
     }
-    ByteBuffer b = buffer.duplicate().order(ByteOrder.nativeOrder());
-    long[] values = new long[FIELDS.length];
-    for (TcpInfoField f : FIELDS) {
-      if (!f.presentIn(length)) {
-        continue;
-      }
-      int at = base + f.offset();
-      switch (f.width()) {
-        case 1:
-          values[f.ordinal()] = b.get(at) & 0xffL;
-          break;
-        case 2:
-          values[f.ordinal()] = b.getShort(at) & 0xffffL;
-          break;
-        case 4:
-          values[f.ordinal()] = b.getInt(at) & 0xffffffffL;
-          break;
-        default:
-          values[f.ordinal()] = b.getLong(at);
-          break;
-      }
+    byte[] raw = new byte[Math.min(length, KNOWN_LENGTH)];
+    buffer.get(base, raw);
+    return new TcpInfo(raw, length);
+  }
+
+  private static int knownLength() {
+    int n = 0;
+    for (TcpInfoField f : TcpInfoField.values()) {
+      n = Math.max(n, f.offset() + f.width());
     }
-    return new TcpInfo(values, length);
+    return n;
+  }
+
+  private long value(TcpInfoField f) {
+    int at = f.offset();
+    switch (f.width()) {
+      case 1:
+        return raw[at] & 0xffL;
+      case 2:
+        return (short) U16.get(raw, at) & 0xffffL;
+      case 4:
+        return (int) U32.get(raw, at) & 0xffffffffL;
+      default:
+        return (long) U64.get(raw, at);
+    }
   }
 
   /** The struct's length as the kernel reported it, in bytes. */
@@ -73,7 +89,7 @@ public final class TcpInfo {
 
   /** The field's value, or empty when the kernel's struct is too short to hold it. */
   public OptionalLong find(TcpInfoField field) {
-    return has(field) ? OptionalLong.of(values[field.ordinal()]) : OptionalLong.empty();
+    return has(field) ? OptionalLong.of(value(field)) : OptionalLong.empty();
   }
 
   /**
@@ -86,7 +102,7 @@ public final class TcpInfo {
       throw new IllegalStateException(
           "tcp_info of " + length + " bytes has no field " + field.key());
     }
-    return values[field.ordinal()];
+    return value(field);
   }
 
   /** The kernel's state number (see {@link TcpState#fromKernel}). */
@@ -179,7 +195,7 @@ public final class TcpInfo {
     StringBuilder sb = new StringBuilder("TcpInfo{length=").append(length);
     for (TcpInfoField f : FIELDS) {
       if (has(f)) {
-        sb.append(", ").append(f.key()).append('=').append(values[f.ordinal()]);
+        sb.append(", ").append(f.key()).append('=').append(value(f));
       }
     }
     return sb.append('}').toString();

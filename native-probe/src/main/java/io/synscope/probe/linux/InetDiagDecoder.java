@@ -49,6 +49,12 @@ public final class InetDiagDecoder {
   private int sequence;
   private String operation = "SOCK_DIAG_BY_FAMILY dump";
   private byte[] lastCongestionBytes = new byte[0];
+
+  private static final int ADDRESS_CACHE = 8;
+  private final byte[][] cachedBytes = new byte[ADDRESS_CACHE][];
+  private final int[] cachedScopes = new int[ADDRESS_CACHE];
+  private final InetAddress[] cachedAddresses = new InetAddress[ADDRESS_CACHE];
+  private int nextCacheSlot;
   private String lastCongestion;
 
   /** Starts a dump: sockets that pass {@code query} go to {@code visitor}. */
@@ -343,11 +349,39 @@ public final class InetDiagDecoder {
     return lastCongestion;
   }
 
-  private static InetAddress address(ByteBuffer b, int at, IpFamily family, int ifIndex) {
-    byte[] a = new byte[family == IpFamily.IPV4 ? 4 : 16];
+  /**
+   * The address at {@code at}. A dump repeats a few addresses thousands of times (the host's own,
+   * loopback), so recent ones are kept: InetAddress is immutable and can be shared.
+   */
+  private InetAddress address(ByteBuffer b, int at, IpFamily family, int ifIndex) {
+    int size = family == IpFamily.IPV4 ? 4 : 16;
+    boolean linkLocal =
+        family == IpFamily.IPV6 && b.get(at) == (byte) 0xfe && (b.get(at + 1) & 0xc0) == 0x80;
+    int scope = linkLocal && ifIndex > 0 ? ifIndex : -1;
+    for (int i = 0; i < ADDRESS_CACHE; i++) {
+      byte[] k = cachedBytes[i];
+      if (k != null && k.length == size && cachedScopes[i] == scope && sameBytes(b, at, k)) {
+        return cachedAddresses[i];
+      }
+    }
+    byte[] a = new byte[size];
     b.get(at, a);
-    boolean linkLocal = family == IpFamily.IPV6 && a[0] == (byte) 0xfe && (a[1] & 0xc0) == 0x80;
-    return family.address(a, linkLocal && ifIndex > 0 ? ifIndex : -1);
+    InetAddress address = family.address(a, scope);
+    int slot = nextCacheSlot;
+    nextCacheSlot = (slot + 1) % ADDRESS_CACHE;
+    cachedBytes[slot] = a;
+    cachedScopes[slot] = scope;
+    cachedAddresses[slot] = address;
+    return address;
+  }
+
+  private static boolean sameBytes(ByteBuffer b, int at, byte[] k) {
+    for (int i = 0; i < k.length; i++) {
+      if (b.get(at + i) != k[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A big-endian (__be16) port. */
