@@ -1,6 +1,8 @@
 package io.synscope.agent.cli;
 
+import io.synscope.probe.InetAddressText;
 import io.synscope.probe.IpFamily;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 
 /**
@@ -17,11 +19,10 @@ final class AddressFormat {
    * addresses into Inet4Address) is shown mapped again, as the kernel holds it.
    */
   static String plain(IpFamily family, InetAddress address) {
-    byte[] b = address.getAddress();
-    if (b.length == 4) {
-      return family == IpFamily.IPV6 ? "::ffff:" + dotted(b, 0) : dotted(b, 0);
+    if (family == IpFamily.IPV6 && address instanceof Inet4Address) {
+      return "::ffff:" + address.getHostAddress();
     }
-    return ipv6(b);
+    return InetAddressText.format(address);
   }
 
   /**
@@ -62,64 +63,5 @@ final class AddressFormat {
 
   static String port(int port) {
     return port == 0 ? "*" : Integer.toString(port);
-  }
-
-  private static String dotted(byte[] b, int from) {
-    return (b[from] & 0xff) + "." + (b[from + 1] & 0xff) + "." + (b[from + 2] & 0xff) + "."
-        + (b[from + 3] & 0xff);
-  }
-
-  /**
-   * RFC 5952 text as glibc's inet_ntop writes it: lower-case hex, the longest run of two or more
-   * zero groups (the first on a tie) as {@code ::}, and a dotted IPv4 tail for IPv4-mapped
-   * ({@code ::ffff:a.b.c.d}) and IPv4-compatible ({@code ::a.b.c.d}) addresses.
-   */
-  static String ipv6(byte[] b) {
-    int[] words = new int[8];
-    for (int i = 0; i < 8; i++) {
-      words[i] = (b[2 * i] & 0xff) << 8 | (b[2 * i + 1] & 0xff);
-    }
-    int bestBase = -1;
-    int bestLen = 0;
-    for (int i = 0; i < 8; ) {
-      if (words[i] != 0) {
-        i++;
-        continue;
-      }
-      int j = i;
-      while (j < 8 && words[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLen) {
-        bestBase = i;
-        bestLen = j - i;
-      }
-      i = j;
-    }
-    if (bestLen < 2) {
-      bestBase = -1;
-    }
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestBase) {
-        sb.append(':');
-        i += bestLen - 1;
-        if (i == 7) {
-          sb.append(':');
-        }
-        continue;
-      }
-      if (i > 0) {
-        sb.append(':');
-      }
-      if (i == 6
-          && bestBase == 0
-          && (bestLen == 6 || (bestLen == 5 && words[5] == 0xffff))) {
-        sb.append(dotted(b, 12));
-        break;
-      }
-      sb.append(Integer.toHexString(words[i]));
-    }
-    return sb.toString();
   }
 }

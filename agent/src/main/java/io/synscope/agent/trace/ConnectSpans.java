@@ -10,6 +10,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.synscope.agent.metrics.TcpMetrics;
+import io.synscope.probe.InetAddressText;
 import io.synscope.probe.TcpInfo;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -61,11 +62,11 @@ final class ConnectSpans {
     InetAddress peer = remote.getAddress(); // null when unresolved
     if (peer != null) {
       b.setAttribute(NETWORK_TYPE, IpAddresses.networkType(peer))
-          .setAttribute(NETWORK_PEER_ADDRESS, IpAddresses.toText(peer))
+          .setAttribute(NETWORK_PEER_ADDRESS, InetAddressText.format(peer))
           .setAttribute(NETWORK_PEER_PORT, (long) remote.getPort());
     }
     if (local != null && local.getAddress() != null) {
-      b.setAttribute(NETWORK_LOCAL_ADDRESS, IpAddresses.toText(local.getAddress()))
+      b.setAttribute(NETWORK_LOCAL_ADDRESS, InetAddressText.format(local.getAddress()))
           .setAttribute(NETWORK_LOCAL_PORT, (long) local.getPort());
     }
     if (info != null) {
@@ -102,7 +103,7 @@ final class ConnectSpans {
     String host = remote.getHostString();
     InetAddress a = remote.getAddress();
     if (a != null && host.equals(a.getHostAddress())) {
-      return IpAddresses.toText(a);
+      return InetAddressText.format(a);
     }
     return host;
   }

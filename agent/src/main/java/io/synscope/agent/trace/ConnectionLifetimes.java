@@ -11,6 +11,7 @@ import io.opentelemetry.api.trace.Span;
 import io.synscope.agent.kernel.KernelFacts;
 import io.synscope.agent.metrics.ConnectionSummary;
 import io.synscope.agent.metrics.TcpMetrics;
+import io.synscope.probe.InetAddressText;
 import io.synscope.probe.TcpInfo;
 import io.synscope.probe.TcpState;
 import java.net.InetSocketAddress;
@@ -107,7 +108,7 @@ final class ConnectionLifetimes {
             .setStartTimestamp(clock.epochNanos(o.establishedNanos()), TimeUnit.NANOSECONDS)
             .setAttribute(NETWORK_TRANSPORT, "tcp")
             .setAttribute(NETWORK_TYPE, IpAddresses.networkType(o.peer().getAddress()))
-            .setAttribute(NETWORK_PEER_ADDRESS, IpAddresses.toText(o.peer().getAddress()))
+            .setAttribute(NETWORK_PEER_ADDRESS, InetAddressText.format(o.peer().getAddress()))
             .setAttribute(NETWORK_PEER_PORT, (long) o.peer().getPort())
             .setAttribute(TCP_BYTES_ACKED, s.bytesAcked())
             .setAttribute(TCP_BYTES_RECEIVED, s.bytesReceived())
@@ -116,7 +117,7 @@ final class ConnectionLifetimes {
             .setAttribute(TCP_CLOSED_FIRST, s.closedFirst())
             .setAttribute(TCP_STATE_LEFT, s.stateLeft());
     if (o.local() != null && o.local().getAddress() != null) {
-      b.setAttribute(NETWORK_LOCAL_ADDRESS, IpAddresses.toText(o.local().getAddress()))
+      b.setAttribute(NETWORK_LOCAL_ADDRESS, InetAddressText.format(o.local().getAddress()))
           .setAttribute(NETWORK_LOCAL_PORT, (long) o.local().getPort());
     }
     b.startSpan().end(clock.epochNanos(endNanos), TimeUnit.NANOSECONDS);
