@@ -97,8 +97,16 @@ public final class ConnectionTracer implements SocketEvents {
         pendingConnects.put(channel, new PendingConnect(startNanos, isa, parent));
         return;
       }
+      // A channel in non-blocking mode whose connect ended at once (refused, unresolved, done)
       endChannelConnect(
-          API_SOCKET_CHANNEL, channel, false, parent, isa, startNanos, endNanos, thrown);
+          API_SOCKET_CHANNEL,
+          channel,
+          !channel.isBlocking(),
+          parent,
+          isa,
+          startNanos,
+          endNanos,
+          thrown);
     } catch (Throwable t) {
       connectFailed(t);
     }
@@ -196,7 +204,11 @@ public final class ConnectionTracer implements SocketEvents {
     if (thrown != null) {
       span.setAttribute(ERROR_TYPE, ErrorTypes.of(thrown));
       span.recordException(thrown);
-      span.setStatus(StatusCode.ERROR, String.valueOf(thrown.getMessage()));
+      if (thrown.getMessage() == null) {
+        span.setStatus(StatusCode.ERROR);
+      } else {
+        span.setStatus(StatusCode.ERROR, thrown.getMessage());
+      }
     }
     span.end(clock.epochNanos(endNanos), TimeUnit.NANOSECONDS);
   }
@@ -281,6 +293,11 @@ public final class ConnectionTracer implements SocketEvents {
           endAsyncConnect(channel, p, endNanos, failureOf(f));
         } else {
           pendingConnects.put(channel, p);
+          // The event thread may have finished the connect between isDone and put, found
+          // nothing to end, and gone: whoever removes the entry ends the span.
+          if (f.isDone() && pendingConnects.remove(channel) != null) {
+            endAsyncConnect(channel, p, System.nanoTime(), failureOf(f));
+          }
         }
       }
       // else: a completion handler was given, and its wrapper reports the outcome
@@ -301,8 +318,8 @@ public final class ConnectionTracer implements SocketEvents {
   }
 
   @Override
-  public void asyncFinishConnect(AsynchronousSocketChannel channel, Object future) {
-    long endNanos = System.nanoTime();
+  public void asyncFinishConnect(
+      AsynchronousSocketChannel channel, Object future, long endNanos) {
     try {
       PendingConnect p = pendingConnects.remove(channel);
       if (p != null && future instanceof Future && ((Future<?>) future).isDone()) {
