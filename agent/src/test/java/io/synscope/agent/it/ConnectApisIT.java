@@ -21,6 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import io.synscope.agent.testing.apps.VirtualThreadSocketApp;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -73,13 +76,38 @@ class ConnectApisIT {
     }
   }
 
+  @Test
+  void connectAndAcceptOnVirtualThreadsAreTraced() {
+    List<Jdk> jdks = Jdks.available().stream().filter(jdk -> jdk.feature() >= 21).toList();
+    Assumptions.assumeFalse(jdks.isEmpty(), "virtual threads need JDK 21+; none found");
+    for (Jdk jdk : jdks) {
+      try (OtlpReceiver receiver = OtlpReceiver.start();
+          ForkedJvm app =
+              ForkedJvm.builder(VirtualThreadSocketApp.class)
+                  .name("VirtualThreadSocketApp-" + jdk.feature())
+                  .jdk(jdk)
+                  .withAgent()
+                  .systemProperty("otel.exporter.otlp.endpoint", receiver.endpoint())
+                  .timeout(TIMEOUT)
+                  .start()) {
+        app.awaitSuccess();
+        List<AppObservation> seen = AppObservation.all(app);
+        assertThat(seen).hasSize(2);
+        seen.forEach(o -> assertThat(o.get("thread")).startsWith("VirtualThread["));
+        List<ReceivedSpan> spans = receiver.awaitSpans(s -> true, 2, Duration.ofSeconds(10));
+        assertThat(spans).hasSize(2);
+        assertConnected(spans, SocketApi.SOCKET, "virtual", seen);
+      }
+    }
+  }
+
   /** The connect and accept spans of one loopback connection. */
   static void assertConnected(
       List<ReceivedSpan> spans, SocketApi api, String caseName, List<AppObservation> seen) {
     AppObservation client = AppObservation.find(seen, "connect", caseName);
     AppObservation server = AppObservation.find(seen, "accept", caseName);
-    String type = caseName;
-    String loopback = caseName.equals("ipv4") ? "127.0.0.1" : "::1";
+    String type = caseName.equals("ipv6") ? "ipv6" : "ipv4";
+    String loopback = type.equals("ipv4") ? "127.0.0.1" : "::1";
     long serverPort = client.number("remotePort");
     long clientPort = client.number("localPort");
     assertSameAddress(loopback, client.get("peerAddress"));

@@ -21,6 +21,7 @@ public final class Observation {
   private Observation(String kind, String caseName) {
     fields.put("kind", kind);
     fields.put("case", caseName);
+    fields.put("thread", Thread.currentThread().toString());
     fields.put("before", Long.toString(epochNanosNow()));
     this.startNanos = System.nanoTime();
   }

@@ -7,7 +7,10 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
-/** The connect cases with blocking {@code SocketChannel.connect} and {@code ServerSocketChannel.accept}. */
+/**
+ * The connect cases with blocking {@code SocketChannel.connect} and {@code
+ * ServerSocketChannel.accept}.
+ */
 public final class SocketChannelApp {
   private SocketChannelApp() {}
 
