@@ -27,14 +27,18 @@ class AgentOptionsIT {
     try (OtlpReceiver receiver = OtlpReceiver.start();
         ForkedJvm app =
             socketApp(receiver).systemProperty("synscope.trace.accept", "maybe").start()) {
+      app.awaitOutputLine(line -> line.equals("CASES DONE"), TIMEOUT);
+      receiver.awaitSpans(s -> true, 6, Duration.ofSeconds(20));
+      app.closeStdin();
       app.awaitSuccess();
+      List<ReceivedSpan> spans = receiver.spans();
 
       assertThat(synscopeLines(app).stream().filter(line -> line.contains("maybe")))
           .containsExactly(
               "[synscope] WARN bad value for -Dsynscope.trace.accept: 'maybe' (expected true or"
                   + " false); using the default true");
       assertThat(AppObservation.all(app)).hasSize(6);
-      List<ReceivedSpan> spans = receiver.awaitSpans(s -> true, 6, Duration.ofSeconds(10));
+      assertThat(spans).hasSize(6);
       assertThat(named(spans, CONNECT)).hasSize(4);
       assertThat(named(spans, ACCEPT)).hasSize(2);
     }
@@ -44,6 +48,7 @@ class AgentOptionsIT {
   void disabledAgentSaysSoOnceAndMakesNoSpans() {
     try (OtlpReceiver receiver = OtlpReceiver.start();
         ForkedJvm app = socketApp(receiver).systemProperty("synscope.enabled", "false").start()) {
+      app.closeStdin();
       app.awaitSuccess();
 
       assertThat(synscopeLines(app))
@@ -59,6 +64,7 @@ class AgentOptionsIT {
     try (OtlpReceiver receiver = OtlpReceiver.start();
         ForkedJvm app =
             socketApp(receiver).systemProperty("otel.traces.exporter", "bogus").start()) {
+      app.closeStdin();
       app.awaitSuccess();
 
       List<String> lines = synscopeLines(app);

@@ -53,11 +53,13 @@ class ConnectApisIT {
                 .systemProperty("otel.exporter.otlp.endpoint", receiver.endpoint())
                 .timeout(TIMEOUT)
                 .start()) {
+      app.awaitOutputLine(line -> line.equals("CASES DONE"), TIMEOUT);
+      int connects = api == SocketApi.SOCKET_ADAPTOR && jdk.feature() >= 25 ? 3 : 4;
+      receiver.awaitSpans(s -> true, connects + 2, Duration.ofSeconds(20));
+      app.closeStdin();
       app.awaitSuccess();
       List<AppObservation> seen = AppObservation.all(app);
-      int connects = api == SocketApi.SOCKET_ADAPTOR && jdk.feature() >= 25 ? 3 : 4;
-      List<ReceivedSpan> spans =
-          receiver.awaitSpans(s -> true, connects + 2, Duration.ofSeconds(10));
+      List<ReceivedSpan> spans = receiver.spans();
 
       assertThat(named(spans, CONNECT)).as("connect spans").hasSize(connects);
       assertThat(named(spans, ACCEPT)).as("accept spans").hasSize(2);

@@ -1,6 +1,7 @@
 package io.synscope.agent.testing.apps;
 
 import java.io.Closeable;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -46,13 +47,19 @@ public final class ConnectCases {
 
   private ConnectCases() {}
 
-  /** Runs every case, accepting on platform threads. */
+  /**
+   * Runs every case, accepting on platform threads, then waits for the end of stdin before it
+   * returns: an asynchronous connect's span ends on the channel group's thread, which may still
+   * be at it when the app has its result, so the test lets the app exit once it has the spans.
+   */
   public static void runAll(Connector connector, Listening listening) throws Exception {
     ThreadFactory threads = Executors.defaultThreadFactory();
     succeed("ipv4", InetAddress.getByName("127.0.0.1"), connector, listening, threads);
     succeed("ipv6", InetAddress.getByName("::1"), connector, listening, threads);
     refused(connector);
     unresolved(connector);
+    System.out.println("CASES DONE");
+    System.in.transferTo(OutputStream.nullOutputStream());
   }
 
   /** Connects on the calling thread while a thread from {@code threads} accepts. */
