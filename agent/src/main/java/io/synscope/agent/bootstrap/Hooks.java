@@ -143,11 +143,12 @@ public final class Hooks {
     }
   }
 
-  public static void asyncFinishConnect(AsynchronousSocketChannel channel, Object future) {
+  public static void asyncFinishConnect(
+      AsynchronousSocketChannel channel, Object future, long endNanos) {
     SocketEvents e = events;
     if (e != null) {
       try {
-        e.asyncFinishConnect(channel, future);
+        e.asyncFinishConnect(channel, future, endNanos);
       } catch (Throwable ignored) {
         // see socketConnect
       }

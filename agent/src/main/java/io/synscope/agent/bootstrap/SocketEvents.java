@@ -61,8 +61,11 @@ public interface SocketEvents {
   /** A connect completed through its completion handler, successfully when thrown is null. */
   void asyncConnectCompleted(AsynchronousSocketChannel channel, Object token, Throwable thrown);
 
-  /** The channel's pending connect finished on the event thread; {@code future} holds its result. */
-  void asyncFinishConnect(AsynchronousSocketChannel channel, Object future);
+  /**
+   * The channel's pending connect finished on the event thread; {@code future} holds its result.
+   * {@code endNanos} is read before the future was completed.
+   */
+  void asyncFinishConnect(AsynchronousSocketChannel channel, Object future, long endNanos);
 
   /** {@code AsynchronousServerSocketChannel.accept} is starting. */
   void asyncAcceptStart(AsynchronousServerSocketChannel server, long startNanos);

@@ -21,6 +21,7 @@ final class AsyncConnectAdvice {
       @Advice.Argument(0) SocketAddress remote,
       @Advice.Argument(value = 2, readOnly = false, typing = Assigner.Typing.DYNAMIC)
           CompletionHandler<?, ?> handler) {
+    Hooks.connectStarting();
     Object token = Hooks.asyncConnectStart(channel, remote);
     handler = Hooks.wrapConnectHandler(handler, channel, token);
     return token;

@@ -4,6 +4,7 @@ import io.synscope.agent.AgentLog;
 import io.synscope.probe.ProbeException;
 import io.synscope.probe.TcpInfo;
 import io.synscope.probe.linux.TcpInfoSockopt;
+import io.synscope.probe.proc.TcpSysctls;
 import java.lang.instrument.Instrumentation;
 import java.util.Locale;
 
@@ -15,11 +16,30 @@ import java.util.Locale;
  */
 public final class KernelFacts {
   private final SocketDescriptors descriptors;
+  private final int synRetransmitsBeforeGivingUp;
   private volatile boolean working;
 
   private KernelFacts(SocketDescriptors descriptors, boolean working) {
     this.descriptors = descriptors;
     this.working = working;
+    this.synRetransmitsBeforeGivingUp = working ? scheduledSynRetransmits() : -1;
+  }
+
+  private static int scheduledSynRetransmits() {
+    try {
+      return TcpSysctls.read().synRetransmitSchedule().retransmits();
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * How many SYNs the kernel sends again before it gives up a connect with ETIMEDOUT, under this
+   * network namespace's settings (net.ipv4.tcp_syn_retries, tcp_syn_linear_timeouts) read at
+   * start-up; -1 when unknown.
+   */
+  public int synRetransmitsBeforeGivingUp() {
+    return synRetransmitsBeforeGivingUp;
   }
 
   /** Prepares descriptor access and native access, and checks that getsockopt works. */

@@ -40,6 +40,7 @@ final class AcceptSpans {
    * @param acceptStartNanos when the application entered accept: the span's start when the kernel
    *     cannot tell when the handshake completed
    * @param info the accepted socket's tcp_info, or null
+   * @param infoNanos when {@code info} was read: its last_ack_recv counts back from then
    * @param listenerInfo the listener's tcp_info (its queue depth and backlog), or null
    */
   Accepted end(
@@ -50,6 +51,7 @@ final class AcceptSpans {
       long acceptStartNanos,
       long endNanos,
       TcpInfo info,
+      long infoNanos,
       TcpInfo listenerInfo) {
     long startNanos = acceptStartNanos;
     SpanBuilder b =
@@ -67,9 +69,8 @@ final class AcceptSpans {
     if (info != null) {
       // last_ack_recv: milliseconds (counted in jiffies) since the last ACK, which before any
       // data is the handshake's final ACK: the moment the connection joined the accept queue.
-      long waitMillis = info.lastAckRecvMillis();
-      startNanos = endNanos - waitMillis * NANOS_PER_MILLI;
-      b.setAttribute(TCP_ACCEPT_QUEUE_WAIT_MS, waitMillis)
+      startNanos = Math.min(endNanos, infoNanos - info.lastAckRecvMillis() * NANOS_PER_MILLI);
+      b.setAttribute(TCP_ACCEPT_QUEUE_WAIT_MS, (endNanos - startNanos) / NANOS_PER_MILLI)
           .setAttribute(TCP_SYN_RETRANSMITS, info.totalRetrans())
           .setAttribute(TCP_RTT_US, info.rttMicros());
       String state = KernelStates.name(info);

@@ -21,11 +21,17 @@ final class ConnectSpans {
   private final Tracer tracer;
   private final NanoClock clock;
   private final TcpMetrics metrics;
+  private final int synRetransmitsBeforeGivingUp;
 
-  ConnectSpans(Tracer tracer, NanoClock clock, TcpMetrics metrics) {
+  /**
+   * @param synRetransmitsBeforeGivingUp the SYNs the kernel sends again before ETIMEDOUT, or -1
+   */
+  ConnectSpans(
+      Tracer tracer, NanoClock clock, TcpMetrics metrics, int synRetransmitsBeforeGivingUp) {
     this.tracer = tracer;
     this.clock = clock;
     this.metrics = metrics;
+    this.synRetransmitsBeforeGivingUp = synRetransmitsBeforeGivingUp;
   }
 
   /**
@@ -69,9 +75,15 @@ final class ConnectSpans {
       b.setAttribute(NETWORK_LOCAL_ADDRESS, InetAddressText.format(local.getAddress()))
           .setAttribute(NETWORK_LOCAL_PORT, (long) local.getPort());
     }
+    if (peer == null) {
+      info = null; // the name never resolved: no SYN was sent, the kernel has nothing to say
+    }
+    String errorType = thrown == null ? null : ErrorTypes.of(thrown);
+    long synRetransmits = synRetransmits(info, errorType);
+    if (synRetransmits >= 0) {
+      b.setAttribute(TCP_SYN_RETRANSMITS, synRetransmits);
+    }
     if (info != null) {
-      // Before any data, total_retrans counts exactly the SYNs sent again during the handshake.
-      b.setAttribute(TCP_SYN_RETRANSMITS, info.totalRetrans());
       String state = KernelStates.name(info);
       if (state != null) {
         b.setAttribute(TCP_STATE, state);
@@ -80,22 +92,42 @@ final class ConnectSpans {
         b.setAttribute(TCP_RTT_US, info.rttMicros());
       }
     }
-    String errorType = null;
-    if (thrown != null) {
-      errorType = ErrorTypes.of(thrown);
+    if (errorType != null) {
       b.setAttribute(ERROR_TYPE, errorType);
     }
     Span span = b.startSpan();
     if (thrown != null) {
       span.recordException(thrown);
-      span.setStatus(StatusCode.ERROR, String.valueOf(thrown.getMessage()));
+      if (thrown.getMessage() == null) {
+        span.setStatus(StatusCode.ERROR);
+      } else {
+        span.setStatus(StatusCode.ERROR, thrown.getMessage());
+      }
     }
     span.end(clock.epochNanos(endNanos), TimeUnit.NANOSECONDS);
     metrics.recordConnect(endNanos - startNanos, errorType);
-    if (info != null) {
-      metrics.recordSynRetransmits(info.totalRetrans());
+    if (synRetransmits >= 0) {
+      metrics.recordSynRetransmits(synRetransmits);
     }
     return span.getSpanContext();
+  }
+
+  /**
+   * The SYNs this connect sent again, or -1 when unknown. Before any data, tcp_info's
+   * total_retrans counts exactly those. But a blocking connect that fails in the kernel ends in
+   * tcp_disconnect(), which clears the socket's counters (segs_out too, although at least one
+   * SYN went out): then a timeout means the kernel went through its whole schedule, and anything
+   * else is unknown.
+   */
+  private long synRetransmits(TcpInfo info, String errorType) {
+    if (info == null) {
+      return -1;
+    }
+    boolean cleared = errorType != null && info.segsOut() == 0;
+    if (!cleared) {
+      return info.totalRetrans();
+    }
+    return ErrorTypes.TIMED_OUT.equals(errorType) ? synRetransmitsBeforeGivingUp : -1;
   }
 
   /** The host name the application asked for, or the address in canonical form for a literal. */

@@ -43,6 +43,11 @@ public final class ConnectionTracer implements SocketEvents {
   private final FailedConnects failed;
   private final ChannelTable<PendingConnect> pendingConnects = new ChannelTable<>(MAX_PENDING);
   private final ChannelTable<Long> pendingAccepts = new ChannelTable<>(MAX_PENDING);
+  /**
+   * What the kernel said of an asynchronous channel the JDK closed after its connect failed, for a
+   * completion handler that runs on another thread than the close.
+   */
+  private final ChannelTable<TcpInfo> asyncLastWords = new ChannelTable<>(MAX_PENDING);
   private volatile boolean connectOn;
   private volatile boolean acceptOn;
 
@@ -61,7 +66,8 @@ public final class ConnectionTracer implements SocketEvents {
     this.parents = parents;
     this.kernel = kernel;
     this.descriptors = kernel.descriptors();
-    this.connects = new ConnectSpans(tracer, clock, metrics);
+    this.connects =
+        new ConnectSpans(tracer, clock, metrics, kernel.synRetransmitsBeforeGivingUp());
     this.accepts = new AcceptSpans(tracer, clock, metrics);
     this.lifetimes = new ConnectionLifetimes(tracer, clock, kernel, metrics, connectionSpans);
     this.failed = new FailedConnects(kernel);
@@ -123,9 +129,11 @@ public final class ConnectionTracer implements SocketEvents {
         pendingConnects.put(channel, new PendingConnect(startNanos, isa, parent));
         return;
       }
+      // A channel in non-blocking mode whose connect ended at once (refused, unresolved, done)
+      // is still a non-blocking connect.
       endChannelConnect(
-          API_SOCKET_CHANNEL, channel, fd, false, parent, isa, startNanos, endNanos, thrown,
-          lastWord);
+          API_SOCKET_CHANNEL, channel, fd, !channel.isBlocking(), parent, isa, startNanos,
+          endNanos, thrown, lastWord);
     } catch (Throwable t) {
       connectFailed(t);
     }
@@ -192,16 +200,22 @@ public final class ConnectionTracer implements SocketEvents {
   public void asyncConnectReturned(
       AsynchronousSocketChannel channel, Object token, Object future, Throwable thrown) {
     long endNanos = System.nanoTime();
+    TcpInfo lastWord = failed.take();
     try {
       PendingConnect p = (PendingConnect) token;
       if (thrown != null) {
-        endAsyncConnect(channel, p, endNanos, thrown);
+        endAsyncConnect(channel, p, endNanos, thrown, lastWord);
       } else if (future instanceof Future) {
         Future<?> f = (Future<?>) future;
         if (f.isDone()) {
-          endAsyncConnect(channel, p, endNanos, failureOf(f));
+          endAsyncConnect(channel, p, endNanos, failureOf(f), lastWord);
         } else {
           pendingConnects.put(channel, p);
+          // The event thread may have finished the connect between isDone and put, found
+          // nothing to end, and gone: whoever removes the entry ends the span.
+          if (f.isDone() && pendingConnects.remove(channel) != null) {
+            endAsyncConnect(channel, p, System.nanoTime(), failureOf(f), null);
+          }
         }
       }
       // else: a completion handler was given, and its wrapper reports the outcome
@@ -214,20 +228,24 @@ public final class ConnectionTracer implements SocketEvents {
   public void asyncConnectCompleted(
       AsynchronousSocketChannel channel, Object token, Throwable thrown) {
     long endNanos = System.nanoTime();
+    // A handler invoked directly runs inside finishConnect (or connect), after the JDK closed a
+    // failed channel on this thread: what the kernel said then is here.
+    TcpInfo lastWord = failed.take();
     try {
-      endAsyncConnect(channel, (PendingConnect) token, endNanos, thrown);
+      endAsyncConnect(channel, (PendingConnect) token, endNanos, thrown, lastWord);
     } catch (Throwable t) {
       connectFailed(t);
     }
   }
 
   @Override
-  public void asyncFinishConnect(AsynchronousSocketChannel channel, Object future) {
-    long endNanos = System.nanoTime();
+  public void asyncFinishConnect(
+      AsynchronousSocketChannel channel, Object future, long endNanos) {
+    TcpInfo lastWord = failed.take();
     try {
       PendingConnect p = pendingConnects.remove(channel);
       if (p != null && future instanceof Future && ((Future<?>) future).isDone()) {
-        endAsyncConnect(channel, p, endNanos, failureOf((Future<?>) future));
+        endAsyncConnect(channel, p, endNanos, failureOf((Future<?>) future), lastWord);
       }
     } catch (Throwable t) {
       connectFailed(t);
@@ -235,15 +253,23 @@ public final class ConnectionTracer implements SocketEvents {
   }
 
   private void endAsyncConnect(
-      AsynchronousSocketChannel channel, PendingConnect p, long endNanos, Throwable thrown)
+      AsynchronousSocketChannel channel,
+      PendingConnect p,
+      long endNanos,
+      Throwable thrown,
+      TcpInfo lastWord)
       throws IOException {
+    TcpInfo closedWith = asyncLastWords.remove(channel);
     if (!connectOn) {
       return;
+    }
+    if (lastWord == null) {
+      lastWord = closedWith;
     }
     int fd = thrown == null && descriptors != null ? descriptors.ofOwner(channel) : -1;
     endChannelConnect(
         API_ASYNC_SOCKET_CHANNEL, channel, fd, false, p.parent(), p.remote(), p.startNanos(),
-        endNanos, thrown, null);
+        endNanos, thrown, lastWord);
   }
 
   /** The exception a completed future holds, or null; never blocks, since it is done. */
@@ -360,6 +386,8 @@ public final class ConnectionTracer implements SocketEvents {
       int listenerFd,
       long startNanos,
       long endNanos) {
+    TcpInfo info = kernel.tcpInfo(fd);
+    long infoNanos = System.nanoTime();
     AcceptSpans.Accepted a =
         accepts.end(
             api,
@@ -368,7 +396,8 @@ public final class ConnectionTracer implements SocketEvents {
             local,
             startNanos,
             endNanos,
-            kernel.tcpInfo(fd),
+            info,
+            infoNanos,
             kernel.tcpInfo(listenerFd));
     opened(owner, false, a.establishedNanos(), a.span(), peer, local);
   }
@@ -389,7 +418,10 @@ public final class ConnectionTracer implements SocketEvents {
 
   private void closing(Object owner, int fd) {
     try {
-      failed.closing(fd);
+      TcpInfo lastWord = failed.closing(fd);
+      if (lastWord != null && owner instanceof AsynchronousSocketChannel) {
+        asyncLastWords.put(owner, lastWord);
+      }
       lifetimes.closing(owner, fd);
     } catch (Throwable t) {
       AgentLog.warnOnce("tracer:close", "connection lifetimes not recorded after an internal error: " + t);

@@ -29,12 +29,18 @@ final class FailedConnects {
     a.lastWord = null;
   }
 
-  /** A socket is closing on this thread: if it is the one being connected, ask the kernel now. */
-  void closing(int fd) {
+  /**
+   * A socket is closing on this thread: if it is the one being connected, ask the kernel now.
+   *
+   * @return what the kernel said, or null when no connect was in progress
+   */
+  TcpInfo closing(int fd) {
     Attempt a = attempts.get();
     if (a.active && a.lastWord == null) {
       a.lastWord = kernel.tcpInfo(fd);
+      return a.lastWord;
     }
+    return null;
   }
 
   /** Ends the calling thread's attempt; returns what the kernel said at the close, or null. */

@@ -270,6 +270,7 @@ public final class ForkedJvm implements AutoCloseable {
     private final List<String> jvmArgs = new ArrayList<>();
     private final Map<String, String> systemProperties = new LinkedHashMap<>();
     private final Map<String, String> env = new LinkedHashMap<>();
+    private final List<String> commandPrefix = new ArrayList<>();
     private final Set<Path> classpath = new LinkedHashSet<>();
     private final List<String> args = new ArrayList<>();
     private Duration timeout = Duration.ofSeconds(60);
@@ -328,6 +329,23 @@ public final class ForkedJvm implements AutoCloseable {
       return this;
     }
 
+    /** Adds jars or directories to the class path, after those already there. */
+    public Builder classpath(Path... entries) {
+      classpath.addAll(List.of(entries));
+      return this;
+    }
+
+    /**
+     * Runs the JVM through a command that executes its arguments, e.g. {@code ip netns exec NS} to
+     * start it inside a network namespace. The prefix must exec the JVM (not fork it), so that
+     * {@link ForkedJvm#pid()} is the JVM's pid.
+     */
+    public Builder commandPrefix(String... prefix) {
+      commandPrefix.clear();
+      commandPrefix.addAll(List.of(prefix));
+      return this;
+    }
+
     public Builder args(String... arguments) {
       args.addAll(List.of(arguments));
       return this;
@@ -346,7 +364,7 @@ public final class ForkedJvm implements AutoCloseable {
     }
 
     public List<String> command() {
-      List<String> command = new ArrayList<>();
+      List<String> command = new ArrayList<>(commandPrefix);
       command.add(javaExecutable.toString());
       if (agentJar != null) {
         command.add("-javaagent:" + agentJar + (agentOptions == null ? "" : "=" + agentOptions));

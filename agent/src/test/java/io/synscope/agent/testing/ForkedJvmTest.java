@@ -55,6 +55,28 @@ class ForkedJvmTest {
   }
 
   @Test
+  void commandPrefixRunsTheJvmThroughAnotherCommandThatExecsIt() {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/env")), "no /usr/bin/env to prefix with");
+    try (ForkedJvm jvm =
+        ForkedJvm.builder(EchoApp.class)
+            .commandPrefix("/usr/bin/env", "KIT_PREFIXED=set by the prefix")
+            .timeout(TIMEOUT)
+            .start()) {
+      // env execs the JVM, so the process the kit started is the JVM itself
+      assertThat(jvm.awaitOutputLine(line -> line.startsWith("READY"), TIMEOUT))
+          .isEqualTo("READY pid=" + jvm.pid() + " args=");
+      jvm.sendLine("ENV KIT_PREFIXED");
+      assertThat(jvm.awaitOutputLine(line -> line.startsWith("ENV"), TIMEOUT))
+          .isEqualTo("ENV set by the prefix");
+      jvm.closeStdin();
+      jvm.awaitSuccess();
+      assertThat(jvm.command())
+          .startsWith(
+              "/usr/bin/env", "KIT_PREFIXED=set by the prefix", Jdks.current().java().toString());
+    }
+  }
+
+  @Test
   void classpathHoldsOnlyWhereTheMainClassCameFrom() {
     ForkedJvm.Builder builder = ForkedJvm.builder(EchoApp.class);
     String classpath = builder.command().get(builder.command().indexOf("-cp") + 1);
