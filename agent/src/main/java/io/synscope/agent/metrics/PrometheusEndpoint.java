@@ -5,11 +5,15 @@ import io.synscope.agent.bootstrap.AgentThread;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
@@ -29,12 +33,13 @@ final class PrometheusEndpoint implements AutoCloseable {
   static final int MAX_HEAD_BYTES = 8192;
   private static final int BACKLOG = 16;
 
-  private final ServerSocket server;
+  private final ServerSocketChannel server;
   private final Supplier<String> scrape;
   private final int requestTimeoutMillis;
   private final Thread thread;
 
-  private PrometheusEndpoint(ServerSocket server, Supplier<String> scrape, int timeoutMillis) {
+  private PrometheusEndpoint(
+      ServerSocketChannel server, Supplier<String> scrape, int timeoutMillis) {
     this.server = server;
     this.scrape = scrape;
     this.requestTimeoutMillis = timeoutMillis;
@@ -51,7 +56,13 @@ final class PrometheusEndpoint implements AutoCloseable {
   static PrometheusEndpoint start(
       InetSocketAddress address, Supplier<String> scrape, int requestTimeoutMillis)
       throws IOException {
-    ServerSocket server = new ServerSocket();
+    // A socket of the address's own family: an IPv4 address is then bound as itself, not as an
+    // IPv4-mapped IPv6 address of a dual-stack socket.
+    ServerSocketChannel server =
+        ServerSocketChannel.open(
+            address.getAddress() instanceof Inet4Address
+                ? StandardProtocolFamily.INET
+                : StandardProtocolFamily.INET6);
     try {
       server.bind(address, BACKLOG);
     } catch (IOException | RuntimeException e) {
@@ -65,15 +76,20 @@ final class PrometheusEndpoint implements AutoCloseable {
 
   /** The address bound, with the port chosen when 0 was asked for. */
   InetSocketAddress address() {
-    return (InetSocketAddress) server.getLocalSocketAddress();
+    try {
+      return (InetSocketAddress) server.getLocalAddress();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void serve() {
-    while (!server.isClosed()) {
-      try (Socket client = server.accept()) {
-        handle(client);
+    while (server.isOpen()) {
+      try (SocketChannel channel = server.accept()) {
+        // The channel's socket adaptor: streams, and read timeouts on a blocking channel.
+        handle(channel.socket());
       } catch (IOException e) {
-        if (!server.isClosed()) {
+        if (server.isOpen()) {
           AgentLog.debug("Prometheus endpoint: " + e);
         }
       } catch (RuntimeException e) {
