@@ -42,7 +42,8 @@ public final class AgentMetrics implements AutoCloseable {
   private final TcpMetrics tcp;
   private final List<AutoCloseable> routes;
 
-  private AgentMetrics(CompositeMeterRegistry registry, TcpMetrics tcp, List<AutoCloseable> routes) {
+  private AgentMetrics(
+      CompositeMeterRegistry registry, TcpMetrics tcp, List<AutoCloseable> routes) {
     this.registry = registry;
     this.tcp = tcp;
     this.routes = routes;
