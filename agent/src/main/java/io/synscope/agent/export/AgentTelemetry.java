@@ -7,8 +7,10 @@ import io.synscope.agent.AgentLog;
 import io.synscope.agent.bootstrap.AgentThread;
 import io.synscope.agent.config.AgentConfig;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -21,16 +23,19 @@ public final class AgentTelemetry {
   public static final String SCOPE = "io.synscope";
 
   private static final long SHUTDOWN_SECONDS = 5;
+  private static final String METRICS_EXPORTER = "otel.metrics.exporter";
 
   /** How often lost spans are counted and reported. */
   private static final long HEALTH_INTERVAL_SECONDS = 30;
 
   private final OpenTelemetrySdk sdk;
   private final ExportHealth health;
+  private final boolean metricsExported;
 
-  private AgentTelemetry(OpenTelemetrySdk sdk, ExportHealth health) {
+  private AgentTelemetry(OpenTelemetrySdk sdk, ExportHealth health, boolean metricsExported) {
     this.sdk = sdk;
     this.health = health;
+    this.metricsExported = metricsExported;
   }
 
   /**
@@ -39,12 +44,13 @@ public final class AgentTelemetry {
    */
   public static AgentTelemetry start(AgentConfig config, String version) throws Exception {
     AtomicReference<Object> result = new AtomicReference<>();
+    AtomicBoolean metricsExported = new AtomicBoolean();
     ExportHealth health = new ExportHealth(HEALTH_INTERVAL_SECONDS);
     Thread builder =
         new AgentThread(
             () -> {
               try {
-                result.set(build(config, health));
+                result.set(build(config, health, metricsExported));
               } catch (Throwable t) {
                 result.set(t);
               }
@@ -56,17 +62,23 @@ public final class AgentTelemetry {
       Throwable t = (Throwable) result.get();
       throw t instanceof Exception ? (Exception) t : new IllegalStateException(t);
     }
-    AgentTelemetry telemetry = new AgentTelemetry((OpenTelemetrySdk) result.get(), health);
+    AgentTelemetry telemetry =
+        new AgentTelemetry((OpenTelemetrySdk) result.get(), health, metricsExported.get());
     health.start();
     Runtime.getRuntime()
         .addShutdownHook(new AgentThread(telemetry::shutdown, "synscope-shutdown"));
     return telemetry;
   }
 
-  private static OpenTelemetrySdk build(AgentConfig config, ExportHealth health) {
+  private static OpenTelemetrySdk build(
+      AgentConfig config, ExportHealth health, AtomicBoolean metricsExported) {
     return AutoConfiguredOpenTelemetrySdk.builder()
         .setServiceClassLoader(AgentTelemetry.class.getClassLoader())
-        .addMeterProviderCustomizer((builder, props) -> builder.registerMetricReader(health))
+        .addMeterProviderCustomizer(
+            (builder, props) -> {
+              metricsExported.set(!props.getList(METRICS_EXPORTER).equals(List.of("none")));
+              return builder.registerMetricReader(health);
+            })
         .addPropertiesSupplier(AgentTelemetry::defaults)
         .addPropertiesCustomizer(props -> config.otelOverrides())
         .disableShutdownHook()
@@ -85,7 +97,7 @@ public final class AgentTelemetry {
     d.put("otel.bsp.max.queue.size", "16384");
     d.put("otel.bsp.max.export.batch.size", "1024");
     d.put("otel.bsp.schedule.delay", "1000");
-    d.put("otel.metrics.exporter", "none");
+    d.put(METRICS_EXPORTER, "none");
     d.put("otel.logs.exporter", "none");
     String service = ServiceNames.fromCommandLine(System.getProperty("sun.java.command"));
     if (service != null && !serviceNameConfigured()) {
@@ -108,6 +120,16 @@ public final class AgentTelemetry {
 
   public OpenTelemetrySdk sdk() {
     return sdk;
+  }
+
+  /** True when {@code otel.metrics.exporter} names an exporter: metrics leave through the SDK. */
+  public boolean metricsExported() {
+    return metricsExported;
+  }
+
+  /** What the SDK lost of the agent's spans. */
+  public ExportHealth health() {
+    return health;
   }
 
   /** Flushes what is queued and stops exporting, waiting a bounded time. */

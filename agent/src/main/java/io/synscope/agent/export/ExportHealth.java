@@ -2,6 +2,7 @@ package io.synscope.agent.export;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.Aggregation;
 import io.opentelemetry.sdk.metrics.InstrumentType;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
@@ -18,6 +19,10 @@ import java.util.concurrent.TimeUnit;
  * Watches the SDK's own telemetry for spans the agent lost: dropped because the export queue was
  * full, or not accepted by the exporter's endpoint. Says so in one log line per interval in which
  * it happened, with the count; silence means nothing was lost.
+ *
+ * <p>The totals are also kept for a meter ({@link #droppedSpans()}, {@link #failedSpans()}). The
+ * meter reads the kept values and never collects itself: a meter's callback runs inside the SDK's
+ * own collection, and collecting from there would re-enter it.
  */
 public final class ExportHealth implements MetricReader {
   private static final String PROCESSED_SPANS = "processedSpans";
@@ -31,6 +36,8 @@ public final class ExportHealth implements MetricReader {
   private ScheduledExecutorService timer;
   private long droppedReported;
   private long failedReported;
+  private volatile long droppedTotal;
+  private volatile long failedTotal;
 
   ExportHealth(long intervalSeconds) {
     this.intervalSeconds = intervalSeconds;
@@ -45,6 +52,35 @@ public final class ExportHealth implements MetricReader {
   synchronized void start() {
     timer = Executors.newSingleThreadScheduledExecutor(new AgentThreads("export-health"));
     timer.scheduleWithFixedDelay(this::report, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Also refreshes the totals that {@link #droppedSpans()} and {@link #failedSpans()} return
+   * every {@code seconds}, for a meter that reports them; without it they change only when a
+   * report is due.
+   */
+  public synchronized void refreshEvery(long seconds) {
+    if (timer != null) {
+      timer.scheduleWithFixedDelay(this::refresh, seconds, seconds, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Spans dropped because the export queue was full, since the start, as of the last refresh. */
+  public long droppedSpans() {
+    return droppedTotal;
+  }
+
+  /** Spans the exporter's endpoint did not accept, since the start, as of the last refresh. */
+  public long failedSpans() {
+    return failedTotal;
+  }
+
+  private void refresh() {
+    try {
+      totals();
+    } catch (Throwable e) {
+      AgentLog.warnOnce("export-health", "cannot read the exporter's own metrics: " + e);
+    }
   }
 
   /** Spans dropped at the queue and spans that failed to export, since the start. */
@@ -66,6 +102,8 @@ public final class ExportHealth implements MetricReader {
         }
       }
     }
+    droppedTotal = dropped;
+    failedTotal = failed;
     return new long[] {dropped, failed};
   }
 
@@ -95,6 +133,17 @@ public final class ExportHealth implements MetricReader {
   @Override
   public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
     return AggregationTemporality.CUMULATIVE;
+  }
+
+  /**
+   * Only sums are read here, so histograms (the agent's own timers among them, when its meters
+   * are exported) are not aggregated for this reader.
+   */
+  @Override
+  public Aggregation getDefaultAggregation(InstrumentType instrumentType) {
+    return instrumentType == InstrumentType.HISTOGRAM
+        ? Aggregation.drop()
+        : Aggregation.defaultAggregation();
   }
 
   @Override
