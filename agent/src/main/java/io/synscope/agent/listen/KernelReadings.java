@@ -17,13 +17,13 @@ import java.util.function.Supplier;
 
 /**
  * The latest kernel readings the meters show: this process's listeners, its sockets by state, and
- * the namespace's stack counters. Each reading is tried once when this is made; one that fails
- * then is unsupported (said once, with the reason) and its meters are not registered. A later
- * failed read leaves the reading empty, which the meters show as NaN, never as zero.
+ * the namespace's stack counters. Each reading is tried once when this is made; one that fails then
+ * is unsupported (said once, with the reason) and its meters are not registered. A later failed
+ * read leaves the reading empty, which the meters show as NaN, never as zero.
  *
  * <p>Standing alone ({@link #standalone()}, what the binders use in an application without the
- * agent) the readings are refreshed when a meter reads them and they are older than a second.
- * Under the agent the listener poller refreshes listeners and counters every interval ({@link
+ * agent) the readings are refreshed when a meter reads them and they are older than a second. Under
+ * the agent the listener poller refreshes listeners and counters every interval ({@link
  * #refreshListeners()}, {@link #refreshCounters()}) and the meters show what it read last; sockets
  * by state, which only meters need, are refreshed on read at most once a second.
  */
@@ -84,8 +84,7 @@ public final class KernelReadings implements AutoCloseable {
   }
 
   /**
-   * Readings through a probe from {@code opener}; without one (it throws), only the stack
-   * counters.
+   * Readings through a probe from {@code opener}; without one (it throws), only the stack counters.
    *
    * @param refreshOnRead true to refresh listeners and counters when a meter reads them (alone);
    *     false when a poller calls the refresh methods

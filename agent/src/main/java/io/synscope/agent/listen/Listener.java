@@ -10,16 +10,16 @@ import java.util.List;
  * handshakes, as the kernel reports them (netlink {@code struct inet_diag_msg}, {@code
  * linux/inet_diag.h}; the same figures as {@code ss -ltn}).
  *
- * <p>Several sockets can listen on one address and port with SO_REUSEPORT (socket(7)); they are
- * one listener here, their queue lengths and backlogs summed, since the kernel spreads
- * connections over them and request sockets cannot be told apart by socket.
+ * <p>Several sockets can listen on one address and port with SO_REUSEPORT (socket(7)); they are one
+ * listener here, their queue lengths and backlogs summed, since the kernel spreads connections over
+ * them and request sockets cannot be told apart by socket.
  *
  * @param family IPv4 or IPv6
  * @param address the local address, the wildcard address for a listener on every address
  * @param port the local port
  * @param inodes the listening sockets' inodes, sorted (one without SO_REUSEPORT)
- * @param queueDepth {@code idiag_rqueue}: connections in the accept queue, established and not
- *     yet accepted (ss Recv-Q)
+ * @param queueDepth {@code idiag_rqueue}: connections in the accept queue, established and not yet
+ *     accepted (ss Recv-Q)
  * @param backlog {@code idiag_wqueue}: the accept queue's limit, listen()'s backlog capped by
  *     net.core.somaxconn (ss Send-Q); -1 when the source does not report it (/proc/net/tcp)
  * @param queueFull true when an accept queue is full in the kernel's sense ({@code
@@ -55,8 +55,8 @@ public record Listener(
 
   /**
    * The address as the application sees it, without brackets ({@code 127.0.0.1}, {@code ::}): an
-   * IPv4-mapped address of a dual-stack socket ({@code ::ffff:127.0.0.1} in ss) as the IPv4
-   * address it stands for, which is what Java reports for such a socket and the packets carry.
+   * IPv4-mapped address of a dual-stack socket ({@code ::ffff:127.0.0.1} in ss) as the IPv4 address
+   * it stands for, which is what Java reports for such a socket and the packets carry.
    */
   public String addressText() {
     return isIpv4Mapped() ? ipv4Text() : InetAddressText.format(address);

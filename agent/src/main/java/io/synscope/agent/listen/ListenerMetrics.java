@@ -15,12 +15,11 @@ import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Gauges of this process's listening sockets, one set per listening address and port (tags
- * {@code address} and {@code port}): {@code tcp.listen.queue.depth} (connections established and
- * waiting for accept(), ss Recv-Q), {@code tcp.listen.queue.limit} (the backlog, ss Send-Q; not
- * registered when the kernel's tables come from /proc, which lacks it) and {@code
- * tcp.listen.syn.recv} (handshakes under way), plus {@code tcp.listen.sockets}, the number of
- * listening sockets.
+ * Gauges of this process's listening sockets, one set per listening address and port (tags {@code
+ * address} and {@code port}): {@code tcp.listen.queue.depth} (connections established and waiting
+ * for accept(), ss Recv-Q), {@code tcp.listen.queue.limit} (the backlog, ss Send-Q; not registered
+ * when the kernel's tables come from /proc, which lacks it) and {@code tcp.listen.syn.recv}
+ * (handshakes under way), plus {@code tcp.listen.sockets}, the number of listening sockets.
  *
  * <p>Listeners that open later get their gauges at the next read, those that close lose them.
  * Without the agent the listener table is read again when a gauge is read and the last reading is
@@ -64,9 +63,7 @@ public final class ListenerMetrics implements MeterBinder, AutoCloseable {
         "",
         r ->
             List.of(
-                Gauge.builder(
-                        ListenMeterNames.LISTEN_SOCKETS,
-                        () -> count(readings.listeners()))
+                Gauge.builder(ListenMeterNames.LISTEN_SOCKETS, () -> count(readings.listeners()))
                     .tags(tags)
                     .description("Listening TCP sockets of this process")
                     .baseUnit(ListenMeterNames.UNIT_SOCKETS)
@@ -122,19 +119,30 @@ public final class ListenerMetrics implements MeterBinder, AutoCloseable {
     List<Meter> out = new ArrayList<>(3);
     out.add(
         gauge(
-            registry, ListenMeterNames.LISTEN_QUEUE_DEPTH, listenerTags, key, Listener::queueDepth,
+            registry,
+            ListenMeterNames.LISTEN_QUEUE_DEPTH,
+            listenerTags,
+            key,
+            Listener::queueDepth,
             "Connections established and waiting in the listener's accept queue for accept()"));
     if (source == DataSource.NETLINK) {
       out.add(
           gauge(
-              registry, ListenMeterNames.LISTEN_QUEUE_LIMIT, listenerTags, key,
+              registry,
+              ListenMeterNames.LISTEN_QUEUE_LIMIT,
+              listenerTags,
+              key,
               l -> l.backlogKnown() ? l.backlog() : Double.NaN,
               "The accept queue's limit: the backlog given to listen(), capped by"
                   + " net.core.somaxconn; the kernel drops connections once the queue exceeds it"));
     }
     out.add(
         gauge(
-            registry, ListenMeterNames.LISTEN_SYN_RECV, listenerTags, key, Listener::synRecv,
+            registry,
+            ListenMeterNames.LISTEN_SYN_RECV,
+            listenerTags,
+            key,
+            Listener::synRecv,
             "Handshakes under way to the listener: request sockets in SYN_RECV"));
     return out;
   }

@@ -21,10 +21,9 @@ import java.util.function.Supplier;
 
 /**
  * Reads this process's listening sockets and the namespace's stack counters every {@code
- * synscope.listen.interval} on one daemon thread of the agent's (so its own netlink and /proc
- * reads are never traced), feeds the listener and stack meters, and reports accept-queue
- * overflows as {@code tcp.listen.overflow} spans and one warning per incident ({@link
- * OverflowDetector}).
+ * synscope.listen.interval} on one daemon thread of the agent's (so its own netlink and /proc reads
+ * are never traced), feeds the listener and stack meters, and reports accept-queue overflows as
+ * {@code tcp.listen.overflow} spans and one warning per incident ({@link OverflowDetector}).
  *
  * <p>A poll that fails is said once per kind of failure and polling goes on. Without netlink the
  * listeners come from /proc/net/tcp, without backlogs, as {@link TcpProbes} chooses; when neither
@@ -74,9 +73,9 @@ public final class ListenerPoller implements AutoCloseable {
   }
 
   /**
-   * Starts polling every {@code synscope.listen.interval} through the probe {@code
-   * synscope.probe} chooses; the meters are registered in {@code registry} from the poller's
-   * thread once it has checked what it can read.
+   * Starts polling every {@code synscope.listen.interval} through the probe {@code synscope.probe}
+   * chooses; the meters are registered in {@code registry} from the poller's thread once it has
+   * checked what it can read.
    */
   public static ListenerPoller start(AgentConfig config, Tracer tracer, MeterRegistry registry) {
     String probe = config.getText(AgentOption.PROBE);

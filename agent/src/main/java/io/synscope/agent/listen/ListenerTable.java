@@ -22,16 +22,18 @@ import java.util.function.Supplier;
  * Listeners opened by native code (an epoll transport, an embedded server) are found like any
  * other, since nothing here depends on how the socket was made.
  *
- * <p>Ownership is remembered per inode while the listener exists, so {@code /proc/self/fd} is
- * read only when a listening socket not seen before appears: an inode names one socket for that
- * socket's life. Safe for use from several threads.
+ * <p>Ownership is remembered per inode while the listener exists, so {@code /proc/self/fd} is read
+ * only when a listening socket not seen before appears: an inode names one socket for that socket's
+ * life. Safe for use from several threads.
  */
 public final class ListenerTable {
   private static final SocketQuery LISTENERS = SocketQuery.listeners();
-  private static final SocketQuery REQUESTS = SocketQuery.builder().states(TcpState.SYN_RECV).build();
+  private static final SocketQuery REQUESTS =
+      SocketQuery.builder().states(TcpState.SYN_RECV).build();
 
   private final TcpProbe probe;
   private final Supplier<long[]> ownInodes;
+
   /** Inode of each listening socket in the last dump: true when it is this process's. */
   private Map<Long, Boolean> ownership = new HashMap<>();
 
@@ -156,7 +158,13 @@ public final class ListenerTable {
     Listener toListener() {
       inodes.sort(null);
       return new Listener(
-          first.family(), first.localAddress(), first.localPort(), inodes, depth, backlog, full,
+          first.family(),
+          first.localAddress(),
+          first.localPort(),
+          inodes,
+          depth,
+          backlog,
+          full,
           synRecv);
     }
   }

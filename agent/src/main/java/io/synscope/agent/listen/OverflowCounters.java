@@ -57,10 +57,14 @@ public record OverflowCounters(
 
   /** {@code ListenOverflows +3, ListenDrops +3, TCPReqQFullDrop +0, SyncookiesSent +0}. */
   String describe() {
-    return "ListenOverflows " + plusOrMissing(listenOverflows)
-        + ", ListenDrops " + plusOrMissing(listenDrops)
-        + ", TCPReqQFullDrop " + plusOrMissing(reqQFullDrop)
-        + ", SyncookiesSent " + plusOrMissing(syncookiesSent);
+    return "ListenOverflows "
+        + plusOrMissing(listenOverflows)
+        + ", ListenDrops "
+        + plusOrMissing(listenDrops)
+        + ", TCPReqQFullDrop "
+        + plusOrMissing(reqQFullDrop)
+        + ", SyncookiesSent "
+        + plusOrMissing(syncookiesSent);
   }
 
   private static String plusOrMissing(long v) {

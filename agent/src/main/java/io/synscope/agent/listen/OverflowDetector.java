@@ -23,15 +23,14 @@ import java.util.function.Supplier;
  *
  * <p>A listener of the process gets a span for an interval when its accept queue is full at the
  * poll that ends it, or when ListenOverflows, ListenDrops or TCPReqQFullDrop grew in the interval
- * and the listener was to blame as far as can be seen: its queue was full or at its limit at
- * either end of the interval, or its incident is still open (an overload comes back in waves, one
- * per SYN retransmit). The counters belong to the whole network namespace: several listeners
- * blamed in one interval each carry the same growth, and say how many they are ({@code
+ * and the listener was to blame as far as can be seen: its queue was full or at its limit at either
+ * end of the interval, or its incident is still open (an overload comes back in waves, one per SYN
+ * retransmit). The counters belong to the whole network namespace: several listeners blamed in one
+ * interval each carry the same growth, and say how many they are ({@code
  * tcp.listen.overflow.listeners}). When the counters grew and no listener of the process was to
- * blame, one span without a listener reports the growth: another process's listener overflowed,
- * or one of this process's filled and drained between two polls. So every interval with growth
- * has at least one span, and summing the growth of one span per interval gives the counters'
- * growth.
+ * blame, one span without a listener reports the growth: another process's listener overflowed, or
+ * one of this process's filled and drained between two polls. So every interval with growth has at
+ * least one span, and summing the growth of one span per interval gives the counters' growth.
  *
  * <p>An incident is a run of such intervals on one listener (or on the namespace, for the spans
  * without one). It starts with one WARN line with the facts and what to change, and ends, with an
@@ -42,8 +41,8 @@ final class OverflowDetector {
   /**
    * An incident ends after this long without overflow. Clients whose SYN or final ACK was dropped
    * come back together at each retransmit, 1 s apart at first and then doubling (2, 4, 8 s with
-   * net.ipv4.tcp_syn_linear_timeouts=4), and overflow a small queue again even when the
-   * application accepts quickly; this covers those gaps so one overload is one incident.
+   * net.ipv4.tcp_syn_linear_timeouts=4), and overflow a small queue again even when the application
+   * accepts quickly; this covers those gaps so one overload is one incident.
    */
   static final long QUIET_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -280,14 +279,18 @@ final class OverflowDetector {
       }
     }
     OptionalInt cookies = sysctls == null ? OptionalInt.empty() : sysctls.tcpSyncookies();
-    if (growth != null && growth.reqQFullDrop() > 0 && cookies.isPresent()
+    if (growth != null
+        && growth.reqQFullDrop() > 0
+        && cookies.isPresent()
         && cookies.getAsInt() == 0) {
-      b.append("; SYNs were dropped with the SYN queue full: net.ipv4.tcp_syncookies=1 would"
-          + " answer them with cookies");
+      b.append(
+          "; SYNs were dropped with the SYN queue full: net.ipv4.tcp_syncookies=1 would"
+              + " answer them with cookies");
     }
     if (growth != null && growth.syncookiesSent() > 0) {
-      b.append("; SYN cookies were sent: those clients count as connected before this server has"
-          + " a socket for them");
+      b.append(
+          "; SYN cookies were sent: those clients count as connected before this server has"
+              + " a socket for them");
     }
     return b.toString();
   }

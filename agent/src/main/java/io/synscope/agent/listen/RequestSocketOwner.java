@@ -5,10 +5,10 @@ import io.synscope.probe.TcpSocket;
 import java.util.List;
 
 /**
- * Which listener a request socket (SYN_RECV, inode 0) waits on. The dump does not say; the
- * kernel's listener lookup does: a listener on the request's local port with the same local
- * address, else a wildcard listener of the request's family, else (an IPv4 handshake) a dual-stack
- * IPv6 wildcard listener ({@code inet_lhash2_lookup} scores an exact address above a wildcard).
+ * Which listener a request socket (SYN_RECV, inode 0) waits on. The dump does not say; the kernel's
+ * listener lookup does: a listener on the request's local port with the same local address, else a
+ * wildcard listener of the request's family, else (an IPv4 handshake) a dual-stack IPv6 wildcard
+ * listener ({@code inet_lhash2_lookup} scores an exact address above a wildcard).
  */
 final class RequestSocketOwner {
   private RequestSocketOwner() {}

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * {@code tcp.connections}: this process's TCP sockets by the kernel's state name (tag {@code
- * state}: ESTABLISHED, SYN_SENT, CLOSE_WAIT, LISTEN, ...), counted from the kernel's tables at
- * most once a second when read. TIME_WAIT is not among them: a socket in TIME_WAIT belongs to the
+ * state}: ESTABLISHED, SYN_SENT, CLOSE_WAIT, LISTEN, ...), counted from the kernel's tables at most
+ * once a second when read. TIME_WAIT is not among them: a socket in TIME_WAIT belongs to the
  * kernel, no longer to a process (see {@link ProcessSockets}).
  */
 public final class TcpConnectionMetrics implements MeterBinder, AutoCloseable {

@@ -13,9 +13,9 @@ import java.util.OptionalLong;
 
 /**
  * {@code tcp.stack.*}: function counters over the kernel's TCP counters ({@code /proc/net/netstat}
- * TcpExt, {@code /proc/net/snmp} Tcp), the set listed in {@link
- * ListenMeterNames#STACK_COUNTERS}. They count the whole network namespace, every process in it,
- * and each description says so. Only counters this kernel has are registered.
+ * TcpExt, {@code /proc/net/snmp} Tcp), the set listed in {@link ListenMeterNames#STACK_COUNTERS}.
+ * They count the whole network namespace, every process in it, and each description says so. Only
+ * counters this kernel has are registered.
  */
 public final class TcpStackMetrics implements MeterBinder, AutoCloseable {
   private final Iterable<Tag> tags;

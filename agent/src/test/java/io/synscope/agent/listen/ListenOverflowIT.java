@@ -22,13 +22,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Accept-queue overflow on loopback, seen by the agent in the server's JVM: a listener with
- * backlog 1 that does not accept while 20 clients connect from another JVM (without the agent, so
- * only the server's side is traced), then accepts them all.
+ * Accept-queue overflow on loopback, seen by the agent in the server's JVM: a listener with backlog
+ * 1 that does not accept while 20 clients connect from another JVM (without the agent, so only the
+ * server's side is traced), then accepts them all.
  *
  * <p>The counters are the namespace's, and other processes may overflow listeners of their own
- * meanwhile. Their drops show in the poller's spans as well (on this listener while its incident
- * is open, or on spans without a listener), since every interval with growth gets a span; what the
+ * meanwhile. Their drops show in the poller's spans as well (on this listener while its incident is
+ * open, or on spans without a listener), since every interval with growth gets a span; what the
  * spans cannot see is growth in the part of an interval before the test's first reading of
  * /proc/net/netstat or after its last. So the spans' sum must equal the netstat delta exactly when
  * the spans at those two edges carry no growth, as on a quiet machine; otherwise it must lie
@@ -38,7 +38,8 @@ class ListenOverflowIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
   private static final int CLIENTS = 20;
   private static final Pattern READY = Pattern.compile("READY port=(\\d+)");
-  private static final Pattern ENDED_INTERVALS = Pattern.compile(": (\\d+) intervals? with overflow");
+  private static final Pattern ENDED_INTERVALS =
+      Pattern.compile(": (\\d+) intervals? with overflow");
 
   @Test
   void overflowGivesOneSpanPerIntervalOneWarningAndTheCountersOfProcNetNetstat() {
@@ -50,8 +51,7 @@ class ListenOverflowIT {
                 .args("1")
                 .timeout(TIMEOUT)
                 .start()) {
-      Matcher ready =
-          READY.matcher(server.awaitOutputLine(l -> l.startsWith("READY"), TIMEOUT));
+      Matcher ready = READY.matcher(server.awaitOutputLine(l -> l.startsWith("READY"), TIMEOUT));
       assertThat(ready.matches()).isTrue();
       int port = Integer.parseInt(ready.group(1));
       // The poller's first poll takes the counters' baseline; drops before it would be missed.
@@ -74,7 +74,8 @@ class ListenOverflowIT {
         assertThat(done).startsWith("DONE connected=");
         await("the end of the incident")
             .atMost(TIMEOUT)
-            .until(() -> server.stderr().contains("accept queue overflow on " + endpoint + " ended"));
+            .until(
+                () -> server.stderr().contains("accept queue overflow on " + endpoint + " ended"));
         StackCounters after = StackCounters.read();
         long afterEpochNanos = epochNanos();
         // The server goes first: clients closing connections it never accepted (their final
@@ -101,8 +102,7 @@ class ListenOverflowIT {
         assertSpansOfTheListener(onPort, port);
         assertOneSpanPerIntervalAndCountOfTheEndLine(onPort, server.stderr(), endpoint);
         assertWarnings(server.stderr(), endpoint);
-        assertCountersMatchNetstat(
-            overflows, before, after, beforeEpochNanos, afterEpochNanos);
+        assertCountersMatchNetstat(overflows, before, after, beforeEpochNanos, afterEpochNanos);
       }
     }
   }
@@ -115,7 +115,9 @@ class ListenOverflowIT {
       assertThat(s.attribute("network.local.address")).as("%s", s).isEqualTo("127.0.0.1");
       assertThat(s.attribute("tcp.listen.backlog")).as("%s", s).isEqualTo(1L);
       assertThat(s.attribute("tcp.listen.sockets")).as("%s", s).isEqualTo(1L);
-      assertThat(s.attribute("tcp.sysctl.somaxconn")).as("%s", s).isEqualTo(sysctl(TcpSysctls.SOMAXCONN));
+      assertThat(s.attribute("tcp.sysctl.somaxconn"))
+          .as("%s", s)
+          .isEqualTo(sysctl(TcpSysctls.SOMAXCONN));
       assertThat(s.attribute("tcp.sysctl.max_syn_backlog"))
           .as("%s", s)
           .isEqualTo(sysctl(TcpSysctls.TCP_MAX_SYN_BACKLOG));
@@ -134,7 +136,9 @@ class ListenOverflowIT {
         assertThat((Long) s.attribute("tcp.listen.queue_depth")).as("%s", s).isBetween(0L, 1L);
       }
     }
-    assertThat(full).as("spans with the queue full, port %d: %s", port, onPort).isGreaterThanOrEqualTo(4);
+    assertThat(full)
+        .as("spans with the queue full, port %d: %s", port, onPort)
+        .isGreaterThanOrEqualTo(4);
   }
 
   private static void assertOneSpanPerIntervalAndCountOfTheEndLine(
@@ -149,16 +153,19 @@ class ListenOverflowIT {
     for (ReceivedSpan s : onPort) {
       assertThat(s.durationNanos()).as("%s", s).isPositive();
     }
-    String endLine = linesContaining(stderr, "accept queue overflow on " + endpoint + " ended").get(0);
+    String endLine =
+        linesContaining(stderr, "accept queue overflow on " + endpoint + " ended").get(0);
     Matcher m = ENDED_INTERVALS.matcher(endLine);
     assertThat(m.find()).as(endLine).isTrue();
-    assertThat(onPort).as("spans of the incident, per its end line: %s", endLine)
+    assertThat(onPort)
+        .as("spans of the incident, per its end line: %s", endLine)
         .hasSize(Integer.parseInt(m.group(1)));
   }
 
   private static void assertWarnings(String stderr, String endpoint) {
     List<String> warnings = linesContaining(stderr, "[synscope] WARN");
-    List<String> ours = linesContaining(stderr, "[synscope] WARN accept queue overflow on " + endpoint + ":");
+    List<String> ours =
+        linesContaining(stderr, "[synscope] WARN accept queue overflow on " + endpoint + ":");
     assertThat(ours).as("warnings of the incident in: %s", stderr).hasSize(1);
     assertThat(ours.get(0))
         .contains("backlog 1")
@@ -167,8 +174,9 @@ class ListenOverflowIT {
     for (String w : warnings) {
       if (!w.equals(ours.get(0))) {
         // Another process's listener overflowed meanwhile: said, without a port.
-        assertThat(w).as("a warning other than the incident's").contains(
-            "TCP listeners in this network namespace dropped connections");
+        assertThat(w)
+            .as("a warning other than the incident's")
+            .contains("TCP listeners in this network namespace dropped connections");
       }
     }
   }
@@ -179,8 +187,7 @@ class ListenOverflowIT {
       StackCounters after,
       long beforeEpochNanos,
       long afterEpochNanos) {
-    long netstat =
-        after.listenOverflows().getAsLong() - before.listenOverflows().getAsLong();
+    long netstat = after.listenOverflows().getAsLong() - before.listenOverflows().getAsLong();
     // Every span of one interval carries the same namespace-wide growth: count each once.
     Map<Long, ReceivedSpan> oneByInterval = new LinkedHashMap<>();
     for (ReceivedSpan s : overflows) {

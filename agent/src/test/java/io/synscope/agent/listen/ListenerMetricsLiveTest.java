@@ -92,7 +92,8 @@ class ListenerMetricsLiveTest {
         .until(
             () ->
                 sockets.value() >= 0
-                    && registry.find(ListenMeterNames.LISTEN_QUEUE_LIMIT)
+                    && registry
+                            .find(ListenMeterNames.LISTEN_QUEUE_LIMIT)
                             .tag("port", Integer.toString(port))
                             .gauge()
                         != null);
@@ -104,13 +105,16 @@ class ListenerMetricsLiveTest {
         .until(
             () ->
                 sockets.value() >= 0
-                    && registry.find(ListenMeterNames.LISTEN_QUEUE_DEPTH)
+                    && registry
+                        .find(ListenMeterNames.LISTEN_QUEUE_DEPTH)
                         .tag("port", Integer.toString(port))
                         .meters()
                         .isEmpty());
-    assertThat(registry.find(ListenMeterNames.LISTEN_SYN_RECV)
-            .tag("port", Integer.toString(port))
-            .meters())
+    assertThat(
+            registry
+                .find(ListenMeterNames.LISTEN_SYN_RECV)
+                .tag("port", Integer.toString(port))
+                .meters())
         .isEmpty();
     assertThat(listenerGauge(ListenMeterNames.LISTEN_QUEUE_LIMIT, stays.getLocalPort()).value())
         .isEqualTo(7.0);
@@ -136,7 +140,8 @@ class ListenerMetricsLiveTest {
           .untilAsserted(
               () ->
                   assertThat(
-                          registry.get(ListenMeterNames.CONNECTIONS)
+                          registry
+                              .get(ListenMeterNames.CONNECTIONS)
                               .tag("state", "LISTEN")
                               .gauge()
                               .value())
@@ -173,7 +178,12 @@ class ListenerMetricsLiveTest {
               Map<TcpState, Double> gauges = new EnumMap<>(TcpState.class);
               for (TcpState s : ProcessSockets.STATES) {
                 gauges.put(
-                    s, registry.get(ListenMeterNames.CONNECTIONS).tag("state", s.name()).gauge().value());
+                    s,
+                    registry
+                        .get(ListenMeterNames.CONNECTIONS)
+                        .tag("state", s.name())
+                        .gauge()
+                        .value());
               }
               Map<TcpState, Double> expected = new EnumMap<>(TcpState.class);
               for (TcpState s : ProcessSockets.STATES) {

@@ -28,8 +28,11 @@ class ListenerPollerLiveTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     ListenerPoller poller =
         new ListenerPoller(
-            Duration.ofMillis(100), TcpProbes::netlink, TracerProvider.noop().get("test"),
-            registry, silentLog());
+            Duration.ofMillis(100),
+            TcpProbes::netlink,
+            TracerProvider.noop().get("test"),
+            registry,
+            silentLog());
     try (ServerSocket server = new ServerSocket()) {
       poller.begin();
       server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 13);
@@ -38,9 +41,11 @@ class ListenerPollerLiveTest {
       await()
           .atMost(WAIT)
           .until(
-              () -> registry.find(ListenMeterNames.LISTEN_QUEUE_LIMIT).tag("port", port).gauge()
-                  != null);
-      assertThat(registry.get(ListenMeterNames.LISTEN_QUEUE_LIMIT).tag("port", port).gauge().value())
+              () ->
+                  registry.find(ListenMeterNames.LISTEN_QUEUE_LIMIT).tag("port", port).gauge()
+                      != null);
+      assertThat(
+              registry.get(ListenMeterNames.LISTEN_QUEUE_LIMIT).tag("port", port).gauge().value())
           .isEqualTo(13.0);
       assertThat(pollerThreadAlive()).isTrue();
     } finally {

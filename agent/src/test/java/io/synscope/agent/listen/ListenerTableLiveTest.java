@@ -13,9 +13,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Duration;
 import jdk.net.ExtendedSocketOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,11 +84,11 @@ class ListenerTableLiveTest {
   }
 
   /**
-   * Request sockets stay in SYN_RECV when their final ACK finds the accept queue full. The
-   * clients here delay that ACK (TCP_QUICKACK off puts a connecting socket in the kernel's
-   * pingpong mode, and tcp_rcv_synsent_state_process then sends the ACK up to TCP_DELACK_MAX
-   * later), so their SYNs pass while the queue is at its limit of 4 and their ACKs arrive after
-   * a fifth connection has filled it.
+   * Request sockets stay in SYN_RECV when their final ACK finds the accept queue full. The clients
+   * here delay that ACK (TCP_QUICKACK off puts a connecting socket in the kernel's pingpong mode,
+   * and tcp_rcv_synsent_state_process then sends the ACK up to TCP_DELACK_MAX later), so their SYNs
+   * pass while the queue is at its limit of 4 and their ACKs arrive after a fifth connection has
+   * filled it.
    */
   @Test
   void synRecvRequestSocketsAreCountedForTheirListenerAsSsShows() throws Exception {

@@ -126,7 +126,8 @@ class OverflowDetectorTest {
 
     // Quiet for the quiet period: the incident ends with its totals.
     long quietEnd = T0 + 2 * SECOND + OverflowDetector.QUIET_PERIOD_NANOS;
-    detector.onPoll(quietEnd - SECOND, quietEnd, snapshot(drained), snapshot(drained), c2.since(c2));
+    detector.onPoll(
+        quietEnd - SECOND, quietEnd, snapshot(drained), snapshot(drained), c2.since(c2));
     assertThat(infos)
         .containsExactly(
             "accept queue overflow on 127.0.0.1:8080 ended: 2 intervals with overflow over 2.00 s,"
@@ -154,8 +155,9 @@ class OverflowDetectorTest {
     assertThat(attr(s, "tcp.stack.req_q_full_drop")).isEqualTo(2L);
     assertThat(warnings).hasSize(1);
     assertThat(warnings.get(0))
-        .startsWith("TCP listeners in this network namespace dropped connections; in the last 1000"
-            + " ms the namespace counted ListenOverflows +4, ListenDrops +5, TCPReqQFullDrop +2");
+        .startsWith(
+            "TCP listeners in this network namespace dropped connections; in the last 1000 ms the"
+                + " namespace counted ListenOverflows +4, ListenDrops +5, TCPReqQFullDrop +2");
   }
 
   @Test
@@ -189,7 +191,9 @@ class OverflowDetectorTest {
       assertThat(attr(s, "tcp.stack.listen_overflows")).isEqualTo(7L);
       assertThat(attr(s, "tcp.listen.overflow.listeners")).isEqualTo(2L);
     }
-    assertThat(List.of(attr(spans.get(0), "network.local.port"), attr(spans.get(1), "network.local.port")))
+    assertThat(
+            List.of(
+                attr(spans.get(0), "network.local.port"), attr(spans.get(1), "network.local.port")))
         .containsExactly(8080L, 9090L);
     assertThat(warnings).hasSize(2);
   }
@@ -209,7 +213,8 @@ class OverflowDetectorTest {
   void aBacklogAtSomaxconnAsksForBoth() throws IOException {
     Listener capped = listener(8080, 4097, 4096, true, 0);
     String advice = OverflowDetector.advice(capped, null, TcpSysctls.read(dir.resolve("sys")));
-    assertThat(advice).contains("it is capped by net.core.somaxconn=4096, raise that and the backlog");
+    assertThat(advice)
+        .contains("it is capped by net.core.somaxconn=4096, raise that and the backlog");
   }
 
   private StackCounters counters(long overflows, long drops, long reqQFullDrop, long cookies) {
@@ -217,8 +222,17 @@ class OverflowDetectorTest {
     write(
         d.resolve("netstat"),
         "TcpExt: ListenOverflows ListenDrops TCPReqQFullDrop TCPReqQFullDoCookies SyncookiesSent\n"
-            + "TcpExt: " + overflows + " " + drops + " " + reqQFullDrop + " " + cookies + " "
-            + cookies + "\n");
+            + "TcpExt: "
+            + overflows
+            + " "
+            + drops
+            + " "
+            + reqQFullDrop
+            + " "
+            + cookies
+            + " "
+            + cookies
+            + "\n");
     write(d.resolve("snmp"), "Tcp: ActiveOpens PassiveOpens\nTcp: 1 2\n");
     return StackCounters.read(d);
   }

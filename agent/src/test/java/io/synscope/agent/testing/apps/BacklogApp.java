@@ -14,8 +14,8 @@ import java.util.List;
 /**
  * A forked test app with one listener on 127.0.0.1 whose backlog is the first argument, and that
  * does not accept until told: {@code ACCEPT} starts accepting (and keeps the accepted sockets
- * open), {@code COUNT} prints {@code ACCEPTED <n>}. End of input closes everything and exits. Prints
- * {@code READY port=<port>} once listening.
+ * open), {@code COUNT} prints {@code ACCEPTED <n>}. End of input closes everything and exits.
+ * Prints {@code READY port=<port>} once listening.
  */
 public final class BacklogApp {
   private static final List<Socket> ACCEPTED = new ArrayList<>();
