@@ -97,4 +97,77 @@ public final class TcpSemantics {
   public static final String API_SERVER_SOCKET_CHANNEL = "server_socket_channel";
   public static final String API_ASYNC_SOCKET_CHANNEL = "async_socket_channel";
   public static final String API_ASYNC_SERVER_SOCKET_CHANNEL = "async_server_socket_channel";
+
+  // ---- Listener poller: accept-queue overflow (io.synscope.agent.listen) ----
+
+  /**
+   * INTERNAL span covering one poll interval of the listener poller in which a listener of the
+   * process had a full accept queue, or the network namespace's overflow counters grew.
+   */
+  public static final String SPAN_LISTEN_OVERFLOW = "tcp.listen.overflow";
+
+  /** Accept queue length of the listener at the end of the interval (ss Recv-Q). */
+  public static final AttributeKey<Long> LISTEN_OVERFLOW_QUEUE_DEPTH =
+      AttributeKey.longKey("tcp.listen.queue_depth");
+
+  /** The listener's accept-queue limit: listen()'s backlog capped by somaxconn (ss Send-Q). */
+  public static final AttributeKey<Long> LISTEN_OVERFLOW_BACKLOG =
+      AttributeKey.longKey("tcp.listen.backlog");
+
+  /** Request sockets (SYN_RECV) of handshakes under way on the listener. */
+  public static final AttributeKey<Long> LISTEN_OVERFLOW_SYN_RECV =
+      AttributeKey.longKey("tcp.listen.syn_recv");
+
+  /** True when the kernel counted the accept queue as full (length greater than the backlog). */
+  public static final AttributeKey<Boolean> LISTEN_OVERFLOW_QUEUE_FULL =
+      AttributeKey.booleanKey("tcp.listen.queue_full");
+
+  /** Listening sockets behind one address and port (more than one with SO_REUSEPORT). */
+  public static final AttributeKey<Long> LISTEN_OVERFLOW_SOCKETS =
+      AttributeKey.longKey("tcp.listen.sockets");
+
+  /**
+   * How many listeners of the process got a span for the same interval: each carries the same
+   * namespace-wide counter deltas; 0 on the span without a listener.
+   */
+  public static final AttributeKey<Long> LISTEN_OVERFLOW_LISTENERS =
+      AttributeKey.longKey("tcp.listen.overflow.listeners");
+
+  /** Growth of TcpExt ListenOverflows over the interval (whole network namespace). */
+  public static final AttributeKey<Long> STACK_LISTEN_OVERFLOWS =
+      AttributeKey.longKey("tcp.stack.listen_overflows");
+
+  /** Growth of TcpExt ListenDrops over the interval (whole network namespace). */
+  public static final AttributeKey<Long> STACK_LISTEN_DROPS =
+      AttributeKey.longKey("tcp.stack.listen_drops");
+
+  /** Growth of TcpExt TCPReqQFullDrop over the interval (whole network namespace). */
+  public static final AttributeKey<Long> STACK_REQ_Q_FULL_DROP =
+      AttributeKey.longKey("tcp.stack.req_q_full_drop");
+
+  /** Growth of TcpExt TCPReqQFullDoCookies over the interval (whole network namespace). */
+  public static final AttributeKey<Long> STACK_REQ_Q_FULL_DO_COOKIES =
+      AttributeKey.longKey("tcp.stack.req_q_full_do_cookies");
+
+  /** Growth of TcpExt SyncookiesSent over the interval (whole network namespace). */
+  public static final AttributeKey<Long> STACK_SYNCOOKIES_SENT =
+      AttributeKey.longKey("tcp.stack.syncookies_sent");
+
+  /** net.core.somaxconn: the cap on listen()'s backlog. */
+  public static final AttributeKey<Long> SYSCTL_SOMAXCONN =
+      AttributeKey.longKey("tcp.sysctl.somaxconn");
+
+  /** net.ipv4.tcp_max_syn_backlog: the SYN queue's limit. */
+  public static final AttributeKey<Long> SYSCTL_MAX_SYN_BACKLOG =
+      AttributeKey.longKey("tcp.sysctl.max_syn_backlog");
+
+  /** net.ipv4.tcp_syncookies: 0 off, 1 when the SYN queue overflows, 2 always. */
+  public static final AttributeKey<Long> SYSCTL_SYNCOOKIES =
+      AttributeKey.longKey("tcp.sysctl.syncookies");
+
+  /** net.ipv4.tcp_abort_on_overflow: 1 resets connections that a full accept queue drops. */
+  public static final AttributeKey<Long> SYSCTL_ABORT_ON_OVERFLOW =
+      AttributeKey.longKey("tcp.sysctl.abort_on_overflow");
+
+  // ---- end of listener poller names ----
 }
