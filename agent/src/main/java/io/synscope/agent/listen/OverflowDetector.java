@@ -172,12 +172,12 @@ final class OverflowDetector {
       b.setAttribute(TcpSemantics.NETWORK_TYPE, l.networkType())
           .setAttribute(TcpSemantics.NETWORK_LOCAL_ADDRESS, l.addressText())
           .setAttribute(TcpSemantics.NETWORK_LOCAL_PORT, (long) l.port())
-          .setAttribute(TcpSemantics.LISTEN_OVERFLOW_QUEUE_DEPTH, l.queueDepth())
+          .setAttribute(TcpSemantics.TCP_LISTEN_QUEUE_DEPTH, l.queueDepth())
           .setAttribute(TcpSemantics.LISTEN_OVERFLOW_QUEUE_FULL, l.queueFull())
           .setAttribute(TcpSemantics.LISTEN_OVERFLOW_SYN_RECV, (long) l.synRecv())
           .setAttribute(TcpSemantics.LISTEN_OVERFLOW_SOCKETS, (long) l.inodes().size());
       if (l.backlogKnown()) {
-        b.setAttribute(TcpSemantics.LISTEN_OVERFLOW_BACKLOG, l.backlog());
+        b.setAttribute(TcpSemantics.TCP_LISTEN_BACKLOG, l.backlog());
       }
     }
     if (growth != null) {

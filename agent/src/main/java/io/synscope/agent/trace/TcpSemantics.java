@@ -65,11 +65,17 @@ public final class TcpSemantics {
   public static final AttributeKey<Long> TCP_ACCEPT_BYTES_RECEIVED =
       AttributeKey.longKey("tcp.accept.bytes_received");
 
-  /** The listener's backlog: how many finished connections its accept queue holds. */
+  /**
+   * The listener's backlog: how many finished connections its accept queue holds, listen()'s
+   * backlog capped by net.core.somaxconn (ss Send-Q).
+   */
   public static final AttributeKey<Long> TCP_LISTEN_BACKLOG =
       AttributeKey.longKey("tcp.listen.backlog");
 
-  /** Connections still waiting in the listener's accept queue after this one was accepted. */
+  /**
+   * Connections in the listener's accept queue (ss Recv-Q): on tcp.accept those still waiting
+   * after this one was taken, on tcp.listen.overflow at the end of the interval.
+   */
   public static final AttributeKey<Long> TCP_LISTEN_QUEUE_DEPTH =
       AttributeKey.longKey("tcp.listen.queue_depth");
 
@@ -105,14 +111,6 @@ public final class TcpSemantics {
    * process had a full accept queue, or the network namespace's overflow counters grew.
    */
   public static final String SPAN_LISTEN_OVERFLOW = "tcp.listen.overflow";
-
-  /** Accept queue length of the listener at the end of the interval (ss Recv-Q). */
-  public static final AttributeKey<Long> LISTEN_OVERFLOW_QUEUE_DEPTH =
-      AttributeKey.longKey("tcp.listen.queue_depth");
-
-  /** The listener's accept-queue limit: listen()'s backlog capped by somaxconn (ss Send-Q). */
-  public static final AttributeKey<Long> LISTEN_OVERFLOW_BACKLOG =
-      AttributeKey.longKey("tcp.listen.backlog");
 
   /** Request sockets (SYN_RECV) of handshakes under way on the listener. */
   public static final AttributeKey<Long> LISTEN_OVERFLOW_SYN_RECV =
