@@ -34,10 +34,14 @@ public final class AgentInstaller {
       return;
     }
     AgentMetrics metrics = AgentMetrics.start(config, telemetry);
-    ListenerPoller.start(config, telemetry.tracer(version), metrics.registry());
+    KernelFacts kernel = KernelFacts.create(inst);
+    try {
+      ListenerPoller.start(config, telemetry.tracer(version), metrics.registry());
+    } catch (RuntimeException | LinkageError e) {
+      AgentLog.warn("listener poller not started; spans are still made", e);
+    }
     ApplicationContexts parents = new ApplicationContexts();
     ApplicationOtelWatcher.install(inst, parents);
-    KernelFacts kernel = KernelFacts.create(inst);
     Hooks.install(
         new ConnectionTracer(
             telemetry.tracer(version),

@@ -42,7 +42,7 @@ public final class KernelFacts {
     return synRetransmitsBeforeGivingUp;
   }
 
-  /** Prepares descriptor access and native access, and checks that getsockopt works. */
+  /** Prepares descriptor access and checks that getsockopt works. */
   public static KernelFacts create(Instrumentation inst) {
     if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
       AgentLog.info("not Linux: spans carry no kernel data (tcp_info)");
@@ -52,7 +52,6 @@ public final class KernelFacts {
     if (descriptors == null) {
       return new KernelFacts(null, false);
     }
-    NativeAccess.enableForAgent(inst);
     try {
       // -1 is never a descriptor: EBADF proves the call reaches the kernel.
       TcpInfoSockopt.read(-1);
