@@ -66,7 +66,7 @@ public final class ExportHealth implements MetricReader {
         }
       }
     }
-    return new long[] {dropped, failed};
+    return new long[] {dropped, failed + ExportFailures.total()};
   }
 
   /** Logs what was lost since the last report, if anything. */
@@ -85,11 +85,18 @@ public final class ExportHealth implements MetricReader {
                 + dropped
                 + " dropped because the export queue was full (otel.bsp.max.queue.size), "
                 + failed
-                + " not accepted by the exporter's endpoint; is the endpoint reachable?");
+                + " not accepted by the exporter's endpoint"
+                + lastReason(failed)
+                + "; is the endpoint reachable?");
       }
     } catch (Throwable e) {
       AgentLog.warnOnce("export-health", "cannot read the exporter's own metrics: " + e);
     }
+  }
+
+  private static String lastReason(long failed) {
+    String reason = ExportFailures.lastReason();
+    return failed > 0 && reason != null ? " (last: " + reason + ")" : "";
   }
 
   @Override
