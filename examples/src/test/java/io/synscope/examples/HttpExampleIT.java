@@ -76,7 +76,7 @@ class HttpExampleIT {
     }
     assertThat(serverPorts).as("one server").hasSize(1);
     assertThat(clientPorts).as("a connection per request").hasSize(3);
-    assertThat(run.stderr()).doesNotContain("WARN").contains("[synscope] agent");
+    assertThat(run.stderr()).doesNotContain("[synscope] WARN").contains("[synscope] agent");
   }
 
   private static String requestSpan(List<String> lines, int n, ExampleRun run) {

@@ -32,7 +32,7 @@ public final class SlowDependencyStory implements Example {
   @Override
   public String description() {
     return "a dependency that drops SYNs: retransmits and the connect timeout in the span"
-        + " (root)";
+        + " (needs root)";
   }
 
   @Override

@@ -70,7 +70,7 @@ class ZipkinExportIT {
       connect = fields(app.awaitOutputLine(l -> l.startsWith("CONNECT "), TIMEOUT));
       accept = fields(app.awaitOutputLine(l -> l.startsWith("ACCEPT "), TIMEOUT));
       app.awaitSuccess();
-      assertThat(app.stderr()).doesNotContain("WARN");
+      assertThat(app.stderr()).doesNotContain("[synscope] WARN");
     }
     String localPort = connect.get("local_port");
     String serverPort = connect.get("server_port");
