@@ -102,6 +102,7 @@ public final class ExportHealth implements MetricReader {
         }
       }
     }
+    failed += ExportFailures.total(); // the Zipkin exporter's, which the SDK does not count
     droppedTotal = dropped;
     failedTotal = failed;
     return new long[] {dropped, failed};
@@ -123,11 +124,18 @@ public final class ExportHealth implements MetricReader {
                 + dropped
                 + " dropped because the export queue was full (otel.bsp.max.queue.size), "
                 + failed
-                + " not accepted by the exporter's endpoint; is the endpoint reachable?");
+                + " not accepted by the exporter's endpoint"
+                + lastReason(failed)
+                + "; is the endpoint reachable?");
       }
     } catch (Throwable e) {
       AgentLog.warnOnce("export-health", "cannot read the exporter's own metrics: " + e);
     }
+  }
+
+  private static String lastReason(long failed) {
+    String reason = ExportFailures.lastReason();
+    return failed > 0 && reason != null ? " (last: " + reason + ")" : "";
   }
 
   @Override

@@ -5,6 +5,7 @@ import static io.synscope.agent.cli.TestSockets.withInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.synscope.agent.testing.Json;
 import io.synscope.probe.DataSource;
 import io.synscope.probe.IpFamily;
 import io.synscope.probe.SocketMemory;

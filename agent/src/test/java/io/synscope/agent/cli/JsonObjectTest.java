@@ -2,6 +2,7 @@ package io.synscope.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.synscope.agent.testing.Json;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.synscope.agent.cli;
+package io.synscope.agent.testing;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +10,7 @@ import java.util.Map;
  * Long (BigInteger beyond its range), other numbers Double, plus String, Boolean and null.
  * Anything else, and trailing text, fails with the offset.
  */
-final class Json {
+public final class Json {
   private final String text;
   private int pos;
 
@@ -18,7 +18,7 @@ final class Json {
     this.text = text;
   }
 
-  static Object parse(String text) {
+  public static Object parse(String text) {
     Json p = new Json(text);
     p.skipBlanks();
     Object v = p.value();
@@ -30,7 +30,7 @@ final class Json {
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> object(String text) {
+  public static Map<String, Object> object(String text) {
     Object v = parse(text);
     if (!(v instanceof Map)) {
       throw new IllegalArgumentException("not a JSON object: " + text);

@@ -1,0 +1,31 @@
+package io.synscope.agent.export;
+
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Spans that an exporter of the agent's own (not the SDK's OTLP exporter, which counts its
+ * failures in the SDK's meters) could not deliver, with the last reason. {@link ExportHealth}
+ * reports them with the rest, once per interval.
+ */
+public final class ExportFailures {
+  private static final LongAdder SPANS = new LongAdder();
+  private static final AtomicReference<String> LAST_REASON = new AtomicReference<>();
+
+  private ExportFailures() {}
+
+  /** Counts {@code spans} lost because the endpoint refused them or could not be reached. */
+  public static void record(int spans, String reason) {
+    SPANS.add(spans);
+    LAST_REASON.set(reason);
+  }
+
+  static long total() {
+    return SPANS.sum();
+  }
+
+  /** The reason of the latest failure, or null when there was none. */
+  static String lastReason() {
+    return LAST_REASON.get();
+  }
+}

@@ -1,0 +1,111 @@
+package io.synscope.agent.export.zipkin;
+
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.HttpResponse;
+import io.opentelemetry.sdk.common.export.HttpSender;
+import io.opentelemetry.sdk.common.export.MessageWriter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.synscope.agent.export.ExportFailures;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Exports spans to a Zipkin server's {@code POST /api/v2/spans} in its v2 JSON format.
+ *
+ * <p>The batch span processor calls {@link #export} on its worker thread; the request itself runs
+ * on the agent's HTTP sender, on an agent thread (so the export's own connection is not traced)
+ * with a bounded queue of requests. A batch the server refuses or that cannot be sent is counted
+ * in {@link ExportFailures}, reported once per interval with every other lost span.
+ */
+final class ZipkinSpanExporter implements SpanExporter {
+  private final URI endpoint;
+  private final HttpSender sender;
+  private final AtomicBoolean shutdown = new AtomicBoolean();
+
+  ZipkinSpanExporter(URI endpoint, HttpSender sender) {
+    this.endpoint = endpoint;
+    this.sender = sender;
+  }
+
+  @Override
+  public CompletableResultCode export(Collection<SpanData> spans) {
+    if (shutdown.get()) {
+      return CompletableResultCode.ofFailure();
+    }
+    if (spans.isEmpty()) {
+      return CompletableResultCode.ofSuccess();
+    }
+    int count = spans.size();
+    byte[] body = ZipkinJson.encode(spans);
+    CompletableResultCode result = new CompletableResultCode();
+    sender.send(
+        new Body(body),
+        response -> {
+          if (response.getStatusCode() / 100 == 2) {
+            result.succeed();
+          } else {
+            ExportFailures.record(count, describe(response));
+            result.fail();
+          }
+        },
+        error -> {
+          ExportFailures.record(count, String.valueOf(error.getMessage()));
+          result.fail();
+        });
+    return result;
+  }
+
+  private String describe(HttpResponse response) {
+    String body = new String(response.getResponseBody(), StandardCharsets.UTF_8).strip();
+    int newline = body.indexOf('\n');
+    if (newline >= 0) {
+      body = body.substring(0, newline);
+    }
+    return "HTTP "
+        + response.getStatusCode()
+        + " from "
+        + endpoint
+        + (body.isEmpty() ? "" : ": " + body);
+  }
+
+  @Override
+  public CompletableResultCode flush() {
+    return CompletableResultCode.ofSuccess(); // nothing is buffered here; the processor flushes
+  }
+
+  @Override
+  public CompletableResultCode shutdown() {
+    if (!shutdown.compareAndSet(false, true)) {
+      return CompletableResultCode.ofSuccess();
+    }
+    return sender.shutdown();
+  }
+
+  @Override
+  public String toString() {
+    return "ZipkinSpanExporter{endpoint=" + endpoint + "}";
+  }
+
+  private static final class Body implements MessageWriter {
+    private final byte[] bytes;
+
+    Body(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public void writeMessage(OutputStream out) throws IOException {
+      out.write(bytes);
+    }
+
+    @Override
+    public int getContentLength() {
+      return bytes.length;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.synscope.agent.export.zipkin;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/** A real SDK whose ended spans are kept in memory, to feed the Zipkin encoder real SpanData. */
+final class CapturedSpans implements SpanExporter, AutoCloseable {
+  private final List<SpanData> spans = new ArrayList<>();
+  private final SdkTracerProvider provider;
+
+  CapturedSpans(String serviceName) {
+    provider =
+        SdkTracerProvider.builder()
+            .setResource(
+                Resource.create(
+                    io.opentelemetry.api.common.Attributes.of(
+                        AttributeKey.stringKey("service.name"), serviceName)))
+            .addSpanProcessor(SimpleSpanProcessor.create(this))
+            .build();
+  }
+
+  Tracer tracer() {
+    return provider.get("io.synscope", "1.2.3");
+  }
+
+  synchronized List<SpanData> spans() {
+    return List.copyOf(spans);
+  }
+
+  @Override
+  public synchronized CompletableResultCode export(Collection<SpanData> batch) {
+    spans.addAll(batch);
+    return CompletableResultCode.ofSuccess();
+  }
+
+  @Override
+  public CompletableResultCode flush() {
+    return CompletableResultCode.ofSuccess();
+  }
+
+  @Override
+  public CompletableResultCode shutdown() {
+    return CompletableResultCode.ofSuccess();
+  }
+
+  @Override
+  public void close() {
+    provider.close();
+  }
+}

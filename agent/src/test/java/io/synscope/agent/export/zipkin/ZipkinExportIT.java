@@ -1,0 +1,165 @@
+package io.synscope.agent.export.zipkin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.common.ComponentLoader;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.synscope.agent.testing.ForkedJvm;
+import io.synscope.agent.testing.ZipkinServer;
+import io.synscope.agent.testing.apps.TracedConnectApp;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real Zipkin server receives a forked app's spans from the agent ({@code
+ * otel.traces.exporter=zipkin}); what the app observed is read back through Zipkin's query API.
+ */
+class ZipkinExportIT {
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final long QUEUE_MILLIS = 300;
+  /** One jiffy at HZ=100 (the coarsest) plus rounding to whole milliseconds on both sides. */
+  private static final long QUEUE_WAIT_TOLERANCE_MS = 12;
+  private static final Pattern FIELD = Pattern.compile("(\\w+)=(\\S+)");
+
+  private static ZipkinServer zipkin;
+
+  @BeforeAll
+  static void startZipkin() {
+    zipkin = ZipkinServer.start();
+  }
+
+  @AfterAll
+  static void stopZipkin() {
+    if (zipkin != null) {
+      zipkin.close();
+    }
+  }
+
+  @Test
+  void connectAndAcceptSpansArriveWithTheirTagsParentageKindsAndDurations() throws Exception {
+    String service = "zipkin-it-" + ProcessHandle.current().pid();
+    Map<String, String> connect;
+    Map<String, String> accept;
+    try (ForkedJvm app =
+        ForkedJvm.builder(TracedConnectApp.class)
+            .classpathOf(Span.class)
+            .classpathOf(Context.class)
+            .classpathOf(SdkTracerProvider.class)
+            .classpathOf(CompletableResultCode.class)
+            .classpathOf(ComponentLoader.class)
+            .withAgent(
+                "otel.traces.exporter=zipkin,otel.exporter.zipkin.endpoint="
+                    + zipkin.spansEndpoint()
+                    + ",otel.service.name="
+                    + service)
+            .args(Long.toString(QUEUE_MILLIS))
+            .timeout(TIMEOUT)
+            .start()) {
+      connect = fields(app.awaitOutputLine(l -> l.startsWith("CONNECT "), TIMEOUT));
+      accept = fields(app.awaitOutputLine(l -> l.startsWith("ACCEPT "), TIMEOUT));
+      app.awaitSuccess();
+      assertThat(app.stderr()).doesNotContain("[synscope] WARN");
+    }
+    String localPort = connect.get("local_port");
+    String serverPort = connect.get("server_port");
+
+    List<Map<String, Object>> appTrace =
+        await()
+            .atMost(TIMEOUT)
+            .until(() -> zipkin.trace(connect.get("trace")), spans -> !spans.isEmpty());
+    assertThat(appTrace).hasSize(1);
+    Map<String, Object> connectSpan = appTrace.get(0);
+    assertThat(connectSpan)
+        .containsEntry("name", "tcp.connect")
+        .containsEntry("kind", "CLIENT")
+        .containsEntry("traceId", connect.get("trace"))
+        .containsEntry("parentId", connect.get("parent"))
+        .containsEntry(
+            "localEndpoint",
+            Map.of("serviceName", service, "ipv4", "127.0.0.1", "port", Long.parseLong(localPort)))
+        .containsEntry(
+            "remoteEndpoint", Map.of("ipv4", "127.0.0.1", "port", Long.parseLong(serverPort)));
+    assertThat(tags(connectSpan))
+        .containsEntry("tcp.api", "socket")
+        .containsEntry("network.transport", "tcp")
+        .containsEntry("network.peer.port", serverPort)
+        .containsEntry("network.local.port", localPort)
+        .containsEntry("server.port", serverPort)
+        .containsEntry("tcp.syn_retransmits", "0")
+        .containsEntry("tcp.state", "ESTABLISHED")
+        .containsEntry("otel.scope.name", "io.synscope")
+        .containsKey("tcp.rtt_us")
+        .doesNotContainKeys("error", "otel.status_code");
+    long connectStart = (Long) connectSpan.get("timestamp");
+    long connectDuration = (Long) connectSpan.get("duration");
+    // The span lies within the app's own clock readings around connect(), give or take the
+    // millisecond the agent's and the app's clocks may differ by.
+    assertThat(connectStart).isBetween(Long.parseLong(connect.get("start_us")) - 1_000,
+        Long.parseLong(connect.get("end_us")));
+    assertThat(connectDuration)
+        .isBetween(1L, Long.parseLong(connect.get("end_us")) - Long.parseLong(connect.get("start_us")) + 1_000);
+
+    List<List<Map<String, Object>>> traces = zipkin.traces(service);
+    List<Map<String, Object>> accepts =
+        traces.stream()
+            .flatMap(List::stream)
+            .filter(s -> "tcp.accept".equals(s.get("name")))
+            .toList();
+    assertThat(accepts).hasSize(1);
+    Map<String, Object> acceptSpan = accepts.get(0);
+    assertThat(acceptSpan)
+        .containsEntry("kind", "SERVER")
+        .doesNotContainKey("parentId")
+        .containsEntry(
+            "localEndpoint",
+            Map.of("serviceName", service, "ipv4", "127.0.0.1", "port", Long.parseLong(serverPort)))
+        .containsEntry(
+            "remoteEndpoint", Map.of("ipv4", "127.0.0.1", "port", Long.parseLong(localPort)));
+    Map<String, String> acceptTags = tags(acceptSpan);
+    assertThat(accept.get("peer_port")).isEqualTo(localPort);
+    assertThat(acceptTags)
+        .containsEntry("tcp.api", "server_socket")
+        .containsEntry("network.peer.port", localPort)
+        .containsEntry("network.local.port", serverPort)
+        .containsEntry("tcp.syn_retransmits", "0")
+        .containsEntry("tcp.listen.backlog", accept.get("backlog"))
+        .containsEntry("tcp.listen.queue_depth", "0")
+        .containsEntry("tcp.state", "ESTABLISHED");
+    long queueWait = Long.parseLong(acceptTags.get("tcp.accept.queue_wait_ms"));
+    assertThat(queueWait)
+        .isBetween(
+            Long.parseLong(accept.get("queued_min_ms")) - QUEUE_WAIT_TOLERANCE_MS,
+            Long.parseLong(accept.get("queued_max_ms")) + QUEUE_WAIT_TOLERANCE_MS);
+    // The accept span runs from the handshake's completion to accept returning: its duration is
+    // the queue wait, exactly.
+    assertThat(acceptSpan.get("duration")).isEqualTo(queueWait * 1_000);
+    assertThat(traces.stream().flatMap(List::stream).map(s -> s.get("name")))
+        .containsExactlyInAnyOrder("tcp.connect", "tcp.accept");
+  }
+
+  private static Map<String, String> fields(String line) {
+    Map<String, String> fields = new HashMap<>();
+    Matcher m = FIELD.matcher(line);
+    while (m.find()) {
+      fields.put(m.group(1), m.group(2));
+    }
+    return fields;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> tags(Map<String, Object> span) {
+    return Optional.ofNullable((Map<String, String>) span.get("tags")).orElse(Map.of());
+  }
+}

@@ -1,0 +1,115 @@
+package io.synscope.examples;
+
+import io.synscope.examples.spans.SpanLines;
+import io.synscope.examples.spans.SpanPrinter;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An example's application: a JVM of its own, started with the synscope agent attached and this
+ * jar as its classpath. Its span lines go to the {@link SpanPrinter}; its other output lines are
+ * echoed with an {@code app:} prefix and kept; its standard error (the agent's log lines among
+ * them) passes through.
+ */
+public final class AppProcess {
+  private final Process process;
+  private final List<String> lines = new ArrayList<>();
+  private final Thread stdout;
+  private final Thread stderr;
+
+  private AppProcess(Process process, SpanPrinter printer, PrintStream out) {
+    this.process = process;
+    this.stdout =
+        pump(
+            process.getInputStream(),
+            line -> {
+              if (line.startsWith(SpanLines.PREFIX)) {
+                printer.arrived(SpanLines.parse(line));
+              } else {
+                synchronized (lines) {
+                  lines.add(line);
+                }
+                out.println("app:      " + line);
+                out.flush();
+              }
+            });
+    this.stderr = pump(process.getErrorStream(), System.err::println);
+  }
+
+  /**
+   * Starts {@code mainClass} with {@code -javaagent:AGENT=agentOptions} and the JVM options and
+   * arguments given.
+   */
+  public static AppProcess start(
+      Launch launch,
+      String agentOptions,
+      List<String> jvmOptions,
+      Class<?> mainClass,
+      List<String> args,
+      SpanPrinter printer)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(launch.java().toString());
+    command.add("-javaagent:" + launch.agentJar() + "=" + agentOptions);
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(launch.examplesJar().toString());
+    command.add(mainClass.getName());
+    command.addAll(args);
+    return new AppProcess(new ProcessBuilder(command).start(), printer, launch.out());
+  }
+
+  private static Thread pump(InputStream stream, java.util.function.Consumer<String> onLine) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  onLine.accept(line);
+                }
+              } catch (IOException ended) {
+                // the process is gone; what it printed has been handed on
+              }
+            },
+            "example-app-output");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  /**
+   * Waits for the application to finish (its exit includes the agent's final flush of spans),
+   * ending it after {@code timeout}; its exit status, or -1 when it had to be ended.
+   */
+  public int await(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroy();
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+      stdout.join(5_000);
+      stderr.join(5_000);
+      return -1;
+    }
+    stdout.join(5_000);
+    stderr.join(5_000);
+    return process.exitValue();
+  }
+
+  /** The application's output lines other than spans. */
+  public List<String> lines() {
+    synchronized (lines) {
+      return List.copyOf(lines);
+    }
+  }
+}
