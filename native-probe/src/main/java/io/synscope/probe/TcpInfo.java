@@ -1,7 +1,5 @@
 package io.synscope.probe;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.OptionalLong;
@@ -20,20 +18,13 @@ public final class TcpInfo {
   /** The bytes this class knows how to read; a longer struct's tail is not kept. */
   private static final int KNOWN_LENGTH = knownLength();
 
-  private static final VarHandle U16 =
-      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.nativeOrder());
-  private static final VarHandle U32 =
-      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
-  private static final VarHandle U64 =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
-
   /** The kernel's bytes, fields read from them on demand: a dump decodes many, reads few. */
-  private final byte[] raw;
+  private final ByteBuffer raw;
 
   private final int length;
 
   private TcpInfo(byte[] raw, int length) {
-    this.raw = raw;
+    this.raw = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder());
     this.length = length;
   }
 
@@ -64,18 +55,9 @@ public final class TcpInfo {
   }
 
   private long value(TcpInfoField f) {
-    int at = f.offset();
-    switch (f.width()) {
-      case 1:
-        return raw[at] & 0xffL;
-      case 2:
-        return (short) U16.get(raw, at) & 0xffffL;
-      case 4:
-        return (int) U32.get(raw, at) & 0xffffffffL;
-      default:
-        return (long) U64.get(raw, at);
-    }
+    return f.readFrom(raw, 0);
   }
+
 
   /** The struct's length as the kernel reported it, in bytes. */
   public int length() {

@@ -156,4 +156,22 @@ public enum TcpInfoField {
   public boolean presentIn(int length) {
     return offset + width <= length;
   }
+
+  /**
+   * Reads this field, unsigned (64-bit fields as the kernel's bits), of the struct that starts at
+   * {@code structStart} in a buffer of native byte order.
+   */
+  public long readFrom(java.nio.ByteBuffer nativeOrder, int structStart) {
+    int at = structStart + offset;
+    switch (width) {
+      case 1:
+        return nativeOrder.get(at) & 0xffL;
+      case 2:
+        return nativeOrder.getShort(at) & 0xffffL;
+      case 4:
+        return nativeOrder.getInt(at) & 0xffffffffL;
+      default:
+        return nativeOrder.getLong(at);
+    }
+  }
 }

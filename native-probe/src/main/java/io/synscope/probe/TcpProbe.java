@@ -21,6 +21,14 @@ public interface TcpProbe extends AutoCloseable {
    */
   void dump(SocketQuery query, SocketVisitor visitor);
 
+  /**
+   * Streams the sockets that match the query as views read in place; a netlink probe then
+   * allocates nothing per socket. The probes that build records anyway hand over views of them.
+   */
+  default void dumpViews(SocketQuery query, SocketViewVisitor visitor) {
+    dump(query, s -> visitor.visit(SocketView.of(s)));
+  }
+
   /** The sockets that match the query, in the kernel's order. */
   default List<TcpSocket> list(SocketQuery query) {
     List<TcpSocket> out = new ArrayList<>();

@@ -7,8 +7,11 @@ import io.synscope.probe.NativeCallException;
 import io.synscope.probe.SocketMemory;
 import io.synscope.probe.SocketQuery;
 import io.synscope.probe.SocketTimer;
+import io.synscope.probe.SocketView;
+import io.synscope.probe.SocketViewVisitor;
 import io.synscope.probe.SocketVisitor;
 import io.synscope.probe.TcpInfo;
+import io.synscope.probe.TcpInfoField;
 import io.synscope.probe.TcpSocket;
 import io.synscope.probe.TcpState;
 import java.net.Inet6Address;
@@ -44,8 +47,9 @@ public final class InetDiagDecoder {
   private static final int ATTRS_START = MSG_START + Netlink.align(InetDiag.MSG_SIZE);
 
   private SocketQuery query;
-  private SocketVisitor visitor;
+  private SocketViewVisitor visitor;
   private boolean stopped;
+  private final InPlaceView view = new InPlaceView();
   private int sequence;
   private String operation = "SOCK_DIAG_BY_FAMILY dump";
   private byte[] lastCongestionBytes = new byte[0];
@@ -57,8 +61,13 @@ public final class InetDiagDecoder {
   private int nextCacheSlot;
   private String lastCongestion;
 
-  /** Starts a dump: sockets that pass {@code query} go to {@code visitor}. */
+  /** Starts a dump: sockets that pass {@code query} go to {@code visitor} as records. */
   public void start(SocketQuery query, SocketVisitor visitor) {
+    startViews(query, v -> visitor.visit(v.toSocket()));
+  }
+
+  /** Starts a dump: sockets that pass {@code query} go to {@code visitor} as views in place. */
+  public void startViews(SocketQuery query, SocketViewVisitor visitor) {
     this.query = query;
     this.visitor = visitor;
     this.stopped = false;
@@ -219,14 +228,20 @@ public final class InetDiagDecoder {
     } else {
       throw malformed("inet_diag_msg has unknown idiag_family " + af, m);
     }
-    int ifIndex = b.getInt(m + InetDiag.MSG_IF);
-    InetAddress local = address(b, m + InetDiag.MSG_SRC, family, ifIndex);
-    InetAddress remote = address(b, m + InetDiag.MSG_DST, family, ifIndex);
-    long cookie = u32(b, m + InetDiag.MSG_COOKIE) | (u32(b, m + InetDiag.MSG_COOKIE + 4) << 32);
-
-    TcpInfo info = null;
-    SocketMemory memory = null;
-    String congestion = null;
+    InPlaceView v = view;
+    v.buf = b;
+    v.m = m;
+    v.family = family;
+    v.state = state;
+    v.localPort = localPort;
+    v.remotePort = remotePort;
+    v.inode = inode;
+    v.infoAt = -1;
+    v.infoLength = 0;
+    v.memoryAt = -1;
+    v.memoryLength = 0;
+    v.congestionAt = -1;
+    v.congestionLength = 0;
     int end = pos + length;
     int a = pos + ATTRS_START;
     while (a < end) {
@@ -252,42 +267,168 @@ public final class InetDiagDecoder {
       int payloadLength = attrLength - InetDiag.RTA_HEADER_SIZE;
       switch (attrType) {
         case InetDiag.INET_DIAG_INFO:
-          info = tcpInfo(b, payload, payloadLength);
+          v.infoAt = payload;
+          v.infoLength = payloadLength;
           break;
         case InetDiag.INET_DIAG_SKMEMINFO:
-          memory = memory(b, payload, payloadLength, a);
+          if (payloadLength < InetDiag.SKMEMINFO_REQUIRED * 4) {
+            throw malformed(
+                "INET_DIAG_SKMEMINFO of " + payloadLength + " bytes holds fewer than the "
+                    + InetDiag.SKMEMINFO_REQUIRED + " u32 counters every kernel sends",
+                a);
+          }
+          v.memoryAt = payload;
+          v.memoryLength = payloadLength;
           break;
         case InetDiag.INET_DIAG_CONG:
-          congestion = congestion(b, payload, payloadLength);
+          v.congestionAt = payload;
+          v.congestionLength = payloadLength;
           break;
         default:
           break;
       }
       a += Math.min(Netlink.align(attrLength), end - a);
     }
-
-    TcpSocket socket =
-        new TcpSocket(
-            family,
-            state,
-            local,
-            localPort,
-            remote,
-            remotePort,
-            u32(b, m + InetDiag.MSG_RQUEUE),
-            u32(b, m + InetDiag.MSG_WQUEUE),
-            inode,
-            u32(b, m + InetDiag.MSG_UID),
-            SocketTimer.fromKernel(b.get(m + InetDiag.MSG_TIMER) & 0xff),
-            b.get(m + InetDiag.MSG_RETRANS) & 0xff,
-            u32(b, m + InetDiag.MSG_EXPIRES),
-            cookie,
-            info,
-            memory,
-            congestion,
-            DataSource.NETLINK);
-    if (!visitor.visit(socket)) {
+    if (!visitor.visit(v)) {
       stopped = true;
+    }
+  }
+
+  /**
+   * The socket of the message being decoded, read from the buffer when asked. One instance,
+   * pointed at each message in turn.
+   */
+  private final class InPlaceView implements SocketView {
+    ByteBuffer buf;
+    int m;
+    IpFamily family;
+    TcpState state;
+    int localPort;
+    int remotePort;
+    long inode;
+    int infoAt;
+    int infoLength;
+    int memoryAt;
+    int memoryLength;
+    int congestionAt;
+    int congestionLength;
+
+    @Override
+    public IpFamily family() {
+      return family;
+    }
+
+    @Override
+    public TcpState state() {
+      return state;
+    }
+
+    @Override
+    public InetAddress localAddress() {
+      return address(buf, m + InetDiag.MSG_SRC, family, buf.getInt(m + InetDiag.MSG_IF));
+    }
+
+    @Override
+    public int localPort() {
+      return localPort;
+    }
+
+    @Override
+    public InetAddress remoteAddress() {
+      return address(buf, m + InetDiag.MSG_DST, family, buf.getInt(m + InetDiag.MSG_IF));
+    }
+
+    @Override
+    public int remotePort() {
+      return remotePort;
+    }
+
+    @Override
+    public long recvQ() {
+      return u32(buf, m + InetDiag.MSG_RQUEUE);
+    }
+
+    @Override
+    public long sendQ() {
+      return u32(buf, m + InetDiag.MSG_WQUEUE);
+    }
+
+    @Override
+    public long inode() {
+      return inode;
+    }
+
+    @Override
+    public long uid() {
+      return u32(buf, m + InetDiag.MSG_UID);
+    }
+
+    @Override
+    public SocketTimer timer() {
+      return SocketTimer.fromKernel(buf.get(m + InetDiag.MSG_TIMER) & 0xff);
+    }
+
+    @Override
+    public int retransmits() {
+      return buf.get(m + InetDiag.MSG_RETRANS) & 0xff;
+    }
+
+    @Override
+    public long timerExpiresMillis() {
+      return u32(buf, m + InetDiag.MSG_EXPIRES);
+    }
+
+    @Override
+    public long cookie() {
+      return u32(buf, m + InetDiag.MSG_COOKIE) | (u32(buf, m + InetDiag.MSG_COOKIE + 4) << 32);
+    }
+
+    @Override
+    public DataSource source() {
+      return DataSource.NETLINK;
+    }
+
+    @Override
+    public boolean hasTcpInfo() {
+      return infoAt >= 0;
+    }
+
+    @Override
+    public boolean hasTcpInfo(TcpInfoField field) {
+      return infoAt >= 0 && field.presentIn(infoLength);
+    }
+
+    @Override
+    public long tcpInfo(TcpInfoField field) {
+      if (!hasTcpInfo(field)) {
+        throw new IllegalStateException(
+            "tcp_info of " + (infoAt < 0 ? "no" : Integer.toString(infoLength))
+                + " bytes has no field " + field.key());
+      }
+      return field.readFrom(buf, infoAt);
+    }
+
+    @Override
+    public TcpSocket toSocket() {
+      return new TcpSocket(
+          family,
+          state,
+          localAddress(),
+          localPort,
+          remoteAddress(),
+          remotePort,
+          recvQ(),
+          sendQ(),
+          inode,
+          uid(),
+          timer(),
+          retransmits(),
+          timerExpiresMillis(),
+          cookie(),
+          infoAt < 0 ? null : InetDiagDecoder.tcpInfo(buf, infoAt, infoLength),
+          memoryAt < 0 ? null : memory(buf, memoryAt, memoryLength),
+          congestionAt < 0 ? null : congestion(buf, congestionAt, congestionLength),
+          DataSource.NETLINK);
     }
   }
 
@@ -301,13 +442,8 @@ public final class InetDiagDecoder {
     }
   }
 
-  private static SocketMemory memory(ByteBuffer b, int payload, int payloadLength, int attr) {
-    if (payloadLength < InetDiag.SKMEMINFO_REQUIRED * 4) {
-      throw malformed(
-          "INET_DIAG_SKMEMINFO of " + payloadLength + " bytes holds fewer than the "
-              + InetDiag.SKMEMINFO_REQUIRED + " u32 counters every kernel sends",
-          attr);
-    }
+  /** Socket memory counters; the payload's length was checked when the message was read. */
+  private static SocketMemory memory(ByteBuffer b, int payload, int payloadLength) {
     long drops =
         payloadLength >= (InetDiag.SKMEMINFO_DROPS + 1) * 4
             ? u32(b, payload + InetDiag.SKMEMINFO_DROPS * 4)

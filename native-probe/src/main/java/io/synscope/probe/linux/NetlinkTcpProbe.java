@@ -3,6 +3,7 @@ package io.synscope.probe.linux;
 import io.synscope.probe.DataSource;
 import io.synscope.probe.MalformedDataException;
 import io.synscope.probe.SocketQuery;
+import io.synscope.probe.SocketViewVisitor;
 import io.synscope.probe.SocketVisitor;
 import io.synscope.probe.TcpProbe;
 import io.synscope.probe.linux.jna.NetlinkSocket;
@@ -79,6 +80,20 @@ public final class NetlinkTcpProbe implements TcpProbe {
       throw new IllegalStateException("the netlink probe is closed");
     }
     decoder.start(query, visitor);
+    dumpFamilies(query);
+  }
+
+  /** Streams the sockets as views of the answer buffer: nothing is allocated per socket. */
+  @Override
+  public synchronized void dumpViews(SocketQuery query, SocketViewVisitor visitor) {
+    if (closed) {
+      throw new IllegalStateException("the netlink probe is closed");
+    }
+    decoder.startViews(query, visitor);
+    dumpFamilies(query);
+  }
+
+  private void dumpFamilies(SocketQuery query) {
     if (query.includesIpv4()) {
       dumpFamily(InetDiag.AF_INET, OPERATION_V4, query);
     }
