@@ -15,14 +15,54 @@ import io.synscope.agent.testing.ReceivedSpan;
 import io.synscope.agent.testing.apps.ConnectOnCommandApp;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The agent loaded into a running app: exactly the connections after the attach are traced. */
 class LateAttachIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
+  /** Loads the agent into a running JVM, with an agent argument. */
+  private interface Attach {
+    void attach(long pid, String agentArgs) throws Exception;
+  }
+
   @Test
   void onlyConnectsAfterTheAttachAreTraced() throws Exception {
+    lateAttach(
+        (pid, agentArgs) -> {
+          VirtualMachine vm = VirtualMachine.attach(Long.toString(pid));
+          try {
+            vm.loadAgent(ForkedJvm.agentJar().toString(), agentArgs);
+          } finally {
+            vm.detach();
+          }
+        });
+  }
+
+  /** The operator's way: {@code java -jar synscope-agent.jar attach PID KEY=VALUE}. */
+  @Test
+  void theCliAttachCommandLoadsTheAgent() throws Exception {
+    lateAttach(
+        (pid, agentArgs) -> {
+          Process cli =
+              new ProcessBuilder(
+                      Jdks.current().java().toString(),
+                      "-jar",
+                      ForkedJvm.agentJar().toString(),
+                      "attach",
+                      Long.toString(pid),
+                      agentArgs)
+                  .redirectErrorStream(true)
+                  .start();
+          String out = new String(cli.getInputStream().readAllBytes());
+          assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
+          assertThat(cli.exitValue()).as(out).isZero();
+          assertThat(out).contains("synscope: agent loaded into pid " + pid);
+        });
+  }
+
+  private void lateAttach(Attach attach) throws Exception {
     ForkedJvm.Builder builder = ForkedJvm.builder(ConnectOnCommandApp.class).timeout(TIMEOUT);
     if (Jdks.current().feature() >= 21) {
       builder.jvmArg("-XX:+EnableDynamicAgentLoading"); // else JDK 21+ warns about the attach
@@ -33,13 +73,7 @@ class LateAttachIT {
       app.sendLine("CONNECT before");
       app.awaitOutputLine(line -> line.equals("DONE before"), TIMEOUT);
 
-      VirtualMachine vm = VirtualMachine.attach(Long.toString(app.pid()));
-      try {
-        vm.loadAgent(
-            ForkedJvm.agentJar().toString(), "otel.exporter.otlp.endpoint=" + receiver.endpoint());
-      } finally {
-        vm.detach();
-      }
+      attach.attach(app.pid(), "otel.exporter.otlp.endpoint=" + receiver.endpoint());
       app.sendLine("CONNECT after");
       app.awaitOutputLine(line -> line.equals("DONE after"), TIMEOUT);
       app.closeStdin();
