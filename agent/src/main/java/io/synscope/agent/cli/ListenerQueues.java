@@ -1,6 +1,6 @@
 package io.synscope.agent.cli;
 
-import io.synscope.probe.IpFamily;
+import io.synscope.probe.ListenerLookup;
 import io.synscope.probe.TcpSocket;
 import io.synscope.probe.TcpState;
 import java.util.ArrayList;
@@ -9,12 +9,9 @@ import java.util.List;
 /**
  * Listeners with the half-open connections (SYN_RECV request sockets) waiting on each.
  *
- * <p>A request socket belongs to the listener on its local port with the same local address, or
- * else to a wildcard listener of its family, or else (an IPv4 handshake) to a dual-stack IPv6
- * wildcard listener: the order in which the kernel's listener lookup prefers them
- * ({@code inet_lhash2_lookup} scores an exact address above a wildcard). Each request socket is
- * counted once. Listeners sharing one address and port (SO_REUSEPORT) cannot be told apart here;
- * the first gets the count.
+ * <p>Each request socket is counted once, for the listener the kernel would hand it to ({@link
+ * ListenerLookup}). Listeners sharing one address and port (SO_REUSEPORT) cannot be told apart
+ * here; the first gets the count.
  */
 final class ListenerQueues {
   private ListenerQueues() {}
@@ -33,7 +30,7 @@ final class ListenerQueues {
     int[] counts = new int[listeners.size()];
     for (TcpSocket s : sockets) {
       if (s.state() == TcpState.SYN_RECV) {
-        int owner = listenerFor(s, listeners);
+        int owner = ListenerLookup.indexOf(s, listeners);
         if (owner >= 0) {
           counts[owner]++;
         }
@@ -44,26 +41,5 @@ final class ListenerQueues {
       out.add(new Listener(listeners.get(i), counts[i]));
     }
     return out;
-  }
-
-  private static int listenerFor(TcpSocket request, List<TcpSocket> listeners) {
-    int wildcardSameFamily = -1;
-    int dualStack = -1;
-    for (int i = 0; i < listeners.size(); i++) {
-      TcpSocket l = listeners.get(i);
-      if (l.localPort() != request.localPort()) {
-        continue;
-      }
-      if (l.localAddress().isAnyLocalAddress()) {
-        if (l.family() == request.family() && wildcardSameFamily < 0) {
-          wildcardSameFamily = i;
-        } else if (l.family() == IpFamily.IPV6 && dualStack < 0) {
-          dualStack = i;
-        }
-      } else if (l.localAddress().equals(request.localAddress())) {
-        return i;
-      }
-    }
-    return wildcardSameFamily >= 0 ? wildcardSameFamily : dualStack;
   }
 }

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import io.synscope.probe.DataSource;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,11 +28,8 @@ import java.util.function.ToDoubleFunction;
  * new ListenerMetrics().bindTo(registry);
  * }</pre>
  */
-public final class ListenerMetrics implements MeterBinder, AutoCloseable {
-  private final Iterable<Tag> tags;
-  private final RegisteredMeters meters = new RegisteredMeters();
+public final class ListenerMetrics extends KernelMeterBinder {
   private final Consumer<ListenerSnapshot> observer = this::update;
-  private KernelReadings readings;
   private boolean observing;
 
   public ListenerMetrics() {
@@ -46,21 +42,17 @@ public final class ListenerMetrics implements MeterBinder, AutoCloseable {
 
   /** Meters over {@code readings}; null for the standalone readings, made on first bind. */
   ListenerMetrics(Iterable<Tag> tags, KernelReadings readings) {
-    this.tags = tags;
-    this.readings = readings;
+    super(tags, readings);
   }
 
   @Override
-  public synchronized void bindTo(MeterRegistry registry) {
-    if (readings == null) {
-      readings = KernelReadings.standalone();
-    }
+  void bind(MeterRegistry registry, KernelReadings readings) {
     if (!readings.listenersSupported()) {
       return;
     }
     meters.addGroup(
         registry,
-        "",
+        FIXED_GROUP,
         r ->
             List.of(
                 Gauge.builder(ListenMeterNames.LISTEN_SOCKETS, () -> count(readings.listeners()))
@@ -92,7 +84,7 @@ public final class ListenerMetrics implements MeterBinder, AutoCloseable {
   /** Registers gauges for new listeners and removes those of closed ones. */
   private void update(ListenerSnapshot snapshot) {
     Set<String> keep = new HashSet<>();
-    keep.add("");
+    keep.add(FIXED_GROUP);
     for (Listener l : snapshot.listeners()) {
       keep.add(l.key());
     }
@@ -154,7 +146,7 @@ public final class ListenerMetrics implements MeterBinder, AutoCloseable {
       String key,
       ToDoubleFunction<Listener> value,
       String description) {
-    KernelReadings source = readings;
+    KernelReadings source = readings();
     return Gauge.builder(
             name,
             () -> {
@@ -168,13 +160,13 @@ public final class ListenerMetrics implements MeterBinder, AutoCloseable {
         .register(registry);
   }
 
-  /** Removes this binder's meters from every registry it was bound to. */
+  /** Removes this binder's meters from every registry it was bound to, and stops observing. */
   @Override
   public synchronized void close() {
-    if (readings != null) {
-      readings.stopObserving(observer);
+    if (readings() != null) {
+      readings().stopObserving(observer);
     }
     observing = false;
-    meters.removeAll();
+    super.close();
   }
 }

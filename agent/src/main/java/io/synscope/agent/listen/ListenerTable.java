@@ -1,5 +1,6 @@
 package io.synscope.agent.listen;
 
+import io.synscope.probe.ListenerLookup;
 import io.synscope.probe.SocketQuery;
 import io.synscope.probe.TcpProbe;
 import io.synscope.probe.TcpSocket;
@@ -116,7 +117,7 @@ public final class ListenerTable {
         query,
         request -> {
           if (ports.contains(request.localPort())) {
-            int owner = RequestSocketOwner.indexOf(request, candidates);
+            int owner = ListenerLookup.indexOf(request, candidates);
             if (owner >= 0) {
               Group g = groups.get(keyOf(candidates.get(owner)));
               // SO_REUSEPORT sockets of another process on the same address and port share the

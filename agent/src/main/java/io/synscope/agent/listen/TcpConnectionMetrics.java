@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import io.synscope.probe.TcpState;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +16,7 @@ import java.util.Map;
  * once a second when read. TIME_WAIT is not among them: a socket in TIME_WAIT belongs to the
  * kernel, no longer to a process (see {@link ProcessSockets}).
  */
-public final class TcpConnectionMetrics implements MeterBinder, AutoCloseable {
-  private final Iterable<Tag> tags;
-  private final RegisteredMeters meters = new RegisteredMeters();
-  private KernelReadings readings;
-
+public final class TcpConnectionMetrics extends KernelMeterBinder {
   public TcpConnectionMetrics() {
     this(Tags.empty());
   }
@@ -31,22 +26,17 @@ public final class TcpConnectionMetrics implements MeterBinder, AutoCloseable {
   }
 
   TcpConnectionMetrics(Iterable<Tag> tags, KernelReadings readings) {
-    this.tags = tags;
-    this.readings = readings;
+    super(tags, readings);
   }
 
   @Override
-  public synchronized void bindTo(MeterRegistry registry) {
-    if (readings == null) {
-      readings = KernelReadings.standalone();
-    }
+  void bind(MeterRegistry registry, KernelReadings readings) {
     if (!readings.socketStatesSupported()) {
       return;
     }
-    KernelReadings source = readings;
     meters.addGroup(
         registry,
-        "",
+        FIXED_GROUP,
         r -> {
           List<Meter> out = new ArrayList<>();
           for (TcpState state : ProcessSockets.STATES) {
@@ -54,7 +44,7 @@ public final class TcpConnectionMetrics implements MeterBinder, AutoCloseable {
                 Gauge.builder(
                         ListenMeterNames.CONNECTIONS,
                         () -> {
-                          Map<TcpState, Integer> counts = source.socketStates();
+                          Map<TcpState, Integer> counts = readings.socketStates();
                           return counts == null ? Double.NaN : counts.getOrDefault(state, 0);
                         })
                     .tags(tags)
@@ -65,11 +55,5 @@ public final class TcpConnectionMetrics implements MeterBinder, AutoCloseable {
           }
           return out;
         });
-  }
-
-  /** Removes this binder's meters from every registry it was bound to. */
-  @Override
-  public synchronized void close() {
-    meters.removeAll();
   }
 }

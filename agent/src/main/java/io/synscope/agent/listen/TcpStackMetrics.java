@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import io.synscope.probe.proc.StackCounters;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +16,7 @@ import java.util.OptionalLong;
  * They count the whole network namespace, every process in it, and each description says so. Only
  * counters this kernel has are registered.
  */
-public final class TcpStackMetrics implements MeterBinder, AutoCloseable {
-  private final Iterable<Tag> tags;
-  private final RegisteredMeters meters = new RegisteredMeters();
-  private KernelReadings readings;
-
+public final class TcpStackMetrics extends KernelMeterBinder {
   public TcpStackMetrics() {
     this(Tags.empty());
   }
@@ -31,24 +26,19 @@ public final class TcpStackMetrics implements MeterBinder, AutoCloseable {
   }
 
   TcpStackMetrics(Iterable<Tag> tags, KernelReadings readings) {
-    this.tags = tags;
-    this.readings = readings;
+    super(tags, readings);
   }
 
   @Override
-  public synchronized void bindTo(MeterRegistry registry) {
-    if (readings == null) {
-      readings = KernelReadings.standalone();
-    }
+  void bind(MeterRegistry registry, KernelReadings readings) {
     StackCounters first = readings.countersSupported() ? readings.counters() : null;
     if (first == null) {
       return;
     }
-    // Held by this binder and the poller: the counters keep only a weak reference.
-    KernelReadings source = readings;
+    // The readings are held by this binder and the poller: the counters keep only a weak reference.
     meters.addGroup(
         registry,
-        "",
+        FIXED_GROUP,
         r -> {
           List<Meter> out = new ArrayList<>();
           for (ListenMeterNames.StackCounter c : ListenMeterNames.STACK_COUNTERS) {
@@ -56,7 +46,7 @@ public final class TcpStackMetrics implements MeterBinder, AutoCloseable {
               continue;
             }
             out.add(
-                FunctionCounter.builder(c.meterName(), source, s -> value(s, c))
+                FunctionCounter.builder(c.meterName(), readings, s -> value(s, c))
                     .tags(tags)
                     .description(c.description())
                     .baseUnit(c.baseUnit())
@@ -73,11 +63,5 @@ public final class TcpStackMetrics implements MeterBinder, AutoCloseable {
     }
     OptionalLong v = now.get(c.group(), c.kernelName());
     return v.isPresent() ? v.getAsLong() : Double.NaN;
-  }
-
-  /** Removes this binder's meters from every registry it was bound to. */
-  @Override
-  public synchronized void close() {
-    meters.removeAll();
   }
 }

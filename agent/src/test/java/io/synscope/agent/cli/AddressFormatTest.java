@@ -1,6 +1,6 @@
 package io.synscope.agent.cli;
 
-import static io.synscope.agent.cli.TestSockets.ip;
+import static io.synscope.probe.testing.SocketRecords.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.synscope.probe.InetAddressText;

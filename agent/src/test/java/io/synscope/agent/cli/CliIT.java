@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.entry;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.synscope.agent.testing.Json;
+import io.synscope.probe.TcpState;
+import io.synscope.probe.testing.Ss;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +50,7 @@ class CliIT {
 
   @BeforeAll
   static void needsSs() {
-    assumeTrue(SsView.available(), "ss (iproute2) is not installed: it is the reference view");
+    assumeTrue(Ss.hasTool("ss"), "ss (iproute2) is not installed: it is the reference view");
   }
 
   /**
@@ -80,7 +83,7 @@ class CliIT {
     /** The 5 bytes have arrived and are acknowledged: from now on nothing moves. */
     private void awaitSteady() throws IOException {
       try {
-        awaitSs("-tanH", port, lines -> lines.size() == 3 && lines.stream().anyMatch(
+        awaitSs(() -> Ss.onPort(port), lines -> lines.size() == 3 && lines.stream().anyMatch(
             l -> l.localPort() == port && l.peerPort() == clientPort && l.recvQ() == 5)
             && lines.stream().anyMatch(
                 l -> l.localPort() == clientPort && l.peerPort() == port && l.sendQ() == 0));
@@ -100,12 +103,13 @@ class CliIT {
     }
   }
 
-  private static void awaitSs(String options, int port, Predicate<List<SsView.Line>> condition)
+  private static void awaitSs(
+      Supplier<List<Ss.Entry>> view, Predicate<List<Ss.Entry>> condition)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    List<SsView.Line> last;
+    List<Ss.Entry> last;
     do {
-      last = SsView.forPort(options, port);
+      last = view.get();
       if (condition.test(last)) {
         return;
       }
@@ -138,7 +142,7 @@ class CliIT {
       List<Map<String, Object>> got = jsonLines(AgentJarRun.of("sockets", "--json", "--port",
           Integer.toString(p)));
       Map<String, Long> ssInodes = new HashMap<>();
-      for (SsView.Line l : SsView.forPort("-tanieH", p)) {
+      for (Ss.Entry l : Ss.onPort(p)) {
         ssInodes.put(l.localPort() + ">" + l.peerPort(), l.inode());
       }
       assertThat(ssInodes).hasSize(3);
@@ -227,8 +231,9 @@ class CliIT {
           ours.add(String.join(" ", Arrays.asList(t).subList(0, 5)));
           assertThat(t[7]).isEqualTo(ME + "/java");
         }
-        List<String> ss = SsView.forPort("-tanH", c.port).stream()
-            .map(SsView.Line::columns).collect(Collectors.toList());
+        List<String> ss = Ss.onPort(c.port).stream()
+            .map(e -> String.join(" ", e.columns().subList(0, 5)))
+            .collect(Collectors.toList());
         assertThat(ss).hasSize(3);
         assertThat(ours).containsExactlyInAnyOrderElementsOf(ss);
       }
@@ -239,7 +244,7 @@ class CliIT {
   void socketsOfAPidAreExactlyThatProcesssSockets() throws Exception {
     try (Connection c = new Connection(null, InetAddress.getByName("127.0.0.1"), 50)) {
       Set<Long> mine = new HashSet<>();
-      for (SsView.Line l : SsView.forPort("-tanieH", c.port)) {
+      for (Ss.Entry l : Ss.onPort(c.port)) {
         mine.add(l.inode());
       }
       List<Map<String, Object>> all =
@@ -311,7 +316,7 @@ class CliIT {
             clients.add(s);
             s.connect(target, 5_000);
           }
-          awaitSs("-tlnH", target.getPort(),
+          awaitSs(() -> Ss.inState(TcpState.LISTEN, "sport = :" + target.getPort()),
               lines -> lines.size() == 1 && lines.get(0).recvQ() == 2);
         }
         assertListener(targets.get(0).getPort(), "ipv4", "127.0.0.1", 3, false);
@@ -326,7 +331,7 @@ class CliIT {
 
   private static void assertListener(
       int port, String family, String address, long backlog, boolean full) throws Exception {
-    List<SsView.Line> ss = SsView.forPort("-tlnieH", port);
+    List<Ss.Entry> ss = Ss.inState(TcpState.LISTEN, "sport = :" + port);
     assertThat(ss).hasSize(1);
     assertThat(ss.get(0).sendQ()).isEqualTo(backlog);
     long inode = ss.get(0).inode();
@@ -351,8 +356,8 @@ class CliIT {
     assertThat(table.out().get(0))
         .matches(" *Local Address:Port +Accept-Q Backlog Full SYN-Recv Inode +Pid/Process");
     assertThat(table.out().get(1).trim().split("\\s+"))
-        .containsExactly(ss.get(0).local(), "2", Long.toString(backlog), full ? "FULL" : "-",
-            "0", Long.toString(inode), ME + "/java");
+        .containsExactly(ss.get(0).columns().get(3), "2", Long.toString(backlog),
+            full ? "FULL" : "-", "0", Long.toString(inode), ME + "/java");
   }
 
   /** The TcpExt names of /proc/net/netstat in the kernel's order. */

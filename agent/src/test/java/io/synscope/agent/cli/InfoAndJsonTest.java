@@ -1,7 +1,7 @@
 package io.synscope.agent.cli;
 
-import static io.synscope.agent.cli.TestSockets.socket;
-import static io.synscope.agent.cli.TestSockets.withInfo;
+import static io.synscope.probe.testing.SocketRecords.socket;
+import static io.synscope.probe.testing.SocketRecords.withInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 

@@ -1,7 +1,7 @@
 package io.synscope.agent.cli;
 
-import static io.synscope.agent.cli.TestSockets.listener;
-import static io.synscope.agent.cli.TestSockets.socket;
+import static io.synscope.probe.testing.SocketRecords.listener;
+import static io.synscope.probe.testing.SocketRecords.socket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.synscope.probe.IpFamily;

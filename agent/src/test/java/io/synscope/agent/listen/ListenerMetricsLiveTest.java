@@ -13,6 +13,7 @@ import io.synscope.probe.TcpProbe;
 import io.synscope.probe.TcpProbes;
 import io.synscope.probe.TcpState;
 import io.synscope.probe.proc.StackCounters;
+import io.synscope.probe.testing.Ss;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -40,7 +41,7 @@ class ListenerMetricsLiveTest {
 
   @BeforeEach
   void checkTools() {
-    assumeTrue(Ss.available(), "ss (iproute2) is needed as the reference");
+    assumeTrue(Ss.hasTool("ss"), "ss (iproute2) is needed as the reference");
   }
 
   @AfterEach
@@ -60,15 +61,15 @@ class ListenerMetricsLiveTest {
     }
     ListenerMetrics metrics = bind(new ListenerMetrics(Tags.of("service", "test"), readings()));
 
-    String[] ss = Ss.run("-ltnH", "sport", "=", ":" + port).get(0);
+    Ss.Entry ss = Ss.inState(TcpState.LISTEN, "sport = :" + port).get(0);
     Gauge depth = listenerGauge(ListenMeterNames.LISTEN_QUEUE_DEPTH, port);
     Gauge limit = listenerGauge(ListenMeterNames.LISTEN_QUEUE_LIMIT, port);
     Gauge synRecv = listenerGauge(ListenMeterNames.LISTEN_SYN_RECV, port);
-    assertThat(depth.value()).isEqualTo(3.0).isEqualTo(Double.parseDouble(ss[1]));
-    assertThat(limit.value()).isEqualTo(2.0).isEqualTo(Double.parseDouble(ss[2]));
+    assertThat(depth.value()).isEqualTo(3.0).isEqualTo((double) ss.recvQ());
+    assertThat(limit.value()).isEqualTo(2.0).isEqualTo((double) ss.sendQ());
     assertThat(synRecv.value())
         .isEqualTo(0.0)
-        .isEqualTo(Ss.run("-tnH", "state", "syn-recv", "sport", "=", ":" + port).size());
+        .isEqualTo(Ss.inState(TcpState.SYN_RECV, "sport = :" + port).size());
     for (Gauge g : List.of(depth, limit, synRecv)) {
       assertThat(g.getId().getTag("service")).isEqualTo("test");
       assertThat(g.getId().getTag("address")).isEqualTo("127.0.0.1");
@@ -290,9 +291,9 @@ class ListenerMetricsLiveTest {
   private Map<TcpState, Integer> ssStatesOfThisProcess() {
     Map<TcpState, Integer> counts = new EnumMap<>(TcpState.class);
     String pid = "pid=" + ProcessHandle.current().pid() + ",";
-    for (String[] line : Ss.run("-tanpH")) {
-      if (String.join(" ", line).contains(pid)) {
-        counts.merge(TcpState.parse(line[0]), 1, Integer::sum);
+    for (Ss.Entry e : Ss.socketsWithProcesses()) {
+      if (String.join(" ", e.columns()).contains(pid)) {
+        counts.merge(e.state(), 1, Integer::sum);
       }
     }
     return counts;

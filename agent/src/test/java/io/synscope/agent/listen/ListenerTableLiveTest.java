@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.synscope.probe.TcpProbe;
 import io.synscope.probe.TcpProbes;
+import io.synscope.probe.TcpState;
 import io.synscope.probe.proc.StackCounters;
+import io.synscope.probe.testing.Ss;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,7 +30,7 @@ class ListenerTableLiveTest {
 
   @BeforeEach
   void openProbe() {
-    assumeTrue(Ss.available(), "ss (iproute2) is needed as the reference");
+    assumeTrue(Ss.hasTool("ss"), "ss (iproute2) is needed as the reference");
     probe = TcpProbes.netlink();
   }
 
@@ -52,20 +54,20 @@ class ListenerTableLiveTest {
 
     Listener l = new ListenerTable(probe).read().find("127.0.0.1:" + port);
 
-    List<String[]> ss = Ss.run("-ltnieH", "sport", "=", ":" + port);
+    List<Ss.Entry> ss = Ss.inState(TcpState.LISTEN, "sport = :" + port);
     assertThat(ss).hasSize(1);
     assertThat(l).isNotNull();
-    assertThat(l.queueDepth()).isEqualTo(3).isEqualTo(Long.parseLong(ss.get(0)[1]));
-    assertThat(l.backlog()).isEqualTo(2).isEqualTo(Long.parseLong(ss.get(0)[2]));
+    assertThat(l.queueDepth()).isEqualTo(3).isEqualTo(ss.get(0).recvQ());
+    assertThat(l.backlog()).isEqualTo(2).isEqualTo(ss.get(0).sendQ());
     assertThat(l.queueFull()).isTrue();
     assertThat(l.atLimit()).isTrue();
-    assertThat(l.inodes()).containsExactly(Ss.inode(ss.get(0)));
+    assertThat(l.inodes()).containsExactly(ss.get(0).inode());
     assertThat(l.synRecv()).isZero();
     assertThat(l.port()).isEqualTo(port);
     assertThat(l.addressText()).isEqualTo("127.0.0.1");
     assertThat(l.networkType()).isEqualTo("ipv4");
     // Java's ServerSocket is a dual-stack IPv6 socket: ss shows [::ffff:127.0.0.1]:port.
-    assertThat(ss.get(0)[3]).isEqualTo("[::ffff:127.0.0.1]:" + port);
+    assertThat(ss.get(0).columns().get(3)).isEqualTo("[::ffff:127.0.0.1]:" + port);
   }
 
   @Test
@@ -80,7 +82,7 @@ class ListenerTableLiveTest {
 
     server.close();
     assertThat(table.read().find("127.0.0.1:" + port)).isNull();
-    assertThat(Ss.run("-ltnH", "sport", "=", ":" + port)).isEmpty();
+    assertThat(Ss.inState(TcpState.LISTEN, "sport = :" + port)).isEmpty();
   }
 
   /**
@@ -106,7 +108,7 @@ class ListenerTableLiveTest {
     }
     connect(port);
 
-    List<String[]> ss = Ss.run("-tnH", "state", "syn-recv", "sport", "=", ":" + port);
+    List<Ss.Entry> ss = Ss.inState(TcpState.SYN_RECV, "sport = :" + port);
     Listener l = new ListenerTable(probe).read().find("127.0.0.1:" + port);
 
     assertThat(ss).hasSize(3);
@@ -117,7 +119,7 @@ class ListenerTableLiveTest {
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> StackCounters.read().listenOverflows().getAsLong() - overflowsBefore >= 3);
-    assertThat(Ss.run("-tnH", "state", "syn-recv", "sport", "=", ":" + port)).hasSize(3);
+    assertThat(Ss.inState(TcpState.SYN_RECV, "sport = :" + port)).hasSize(3);
     assertThat(new ListenerTable(probe).read().find("127.0.0.1:" + port).synRecv()).isEqualTo(3);
   }
 

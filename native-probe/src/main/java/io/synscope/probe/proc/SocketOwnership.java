@@ -7,10 +7,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.LongStream;
 
 /**
  * Which process owns which socket inode, from the {@code socket:[inode]} links in {@code
@@ -84,8 +84,7 @@ public final class SocketOwnership {
   }
 
   private static long[] readSocketInodes(Path fdDirectory) throws IOException {
-    long[] inodes = new long[16];
-    int n = 0;
+    LongStream.Builder inodes = LongStream.builder();
     try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDirectory)) {
       for (Path fd : fds) {
         String target;
@@ -99,35 +98,24 @@ public final class SocketOwnership {
         if (inode < 0) {
           continue;
         }
-        if (n == inodes.length) {
-          inodes = Arrays.copyOf(inodes, n * 2);
-        }
-        inodes[n++] = inode;
+        inodes.add(inode);
       }
     }
-    long[] result = Arrays.copyOf(inodes, n);
-    Arrays.sort(result);
-    return result;
+    return inodes.build().sorted().toArray();
   }
 
   private static long[] pids(Path procRoot) throws IOException {
-    long[] pids = new long[256];
-    int n = 0;
+    LongStream.Builder pids = LongStream.builder();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(procRoot)) {
       for (Path entry : entries) {
         long pid = parsePid(entry.getFileName().toString());
         if (pid < 0) {
           continue;
         }
-        if (n == pids.length) {
-          pids = Arrays.copyOf(pids, n * 2);
-        }
-        pids[n++] = pid;
+        pids.add(pid);
       }
     }
-    long[] result = Arrays.copyOf(pids, n);
-    Arrays.sort(result);
-    return result;
+    return pids.build().sorted().toArray();
   }
 
   /** The pid a /proc entry's name stands for, or -1 for entries that are not processes. */

@@ -56,7 +56,7 @@ class NetlinkTcpProbeLiveTest {
   }
 
   private static List<Ss.Entry> ssOnPort(int port) {
-    return Ss.sockets("sport = :" + port + " or dport = :" + port);
+    return Ss.onPort(port);
   }
 
   @ParameterizedTest

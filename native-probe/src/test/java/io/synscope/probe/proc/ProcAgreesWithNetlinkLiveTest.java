@@ -75,7 +75,7 @@ class ProcAgreesWithNetlinkLiveTest {
       sockets.closeWaitAndFinWait2(listener);
       sockets.timeWait(listener);
       sockets.queueUnaccepted(listener, QUEUED);
-      Supplier<List<Ss.Entry>> ss = () -> Ss.sockets("sport = :" + port + " or dport = :" + port);
+      Supplier<List<Ss.Entry>> ss = () -> Ss.onPort(port);
       await().atMost(BOUND).until(() -> {
         List<Ss.Entry> now = ss.get();
         return now.size() == 10

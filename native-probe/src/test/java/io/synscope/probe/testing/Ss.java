@@ -17,7 +17,11 @@ import java.util.concurrent.TimeUnit;
 public final class Ss {
   private Ss() {}
 
-  /** One socket as ss prints it. Addresses are ss's text, e.g. {@code 127.0.0.1}, {@code ::1}. */
+  /**
+   * One socket as ss prints it. Addresses are ss's text, e.g. {@code 127.0.0.1}, {@code ::1};
+   * {@code columns} is the socket's first line as printed, split at white space (e.g. {@code
+   * [::ffff:127.0.0.1]:8080} for a local address and port).
+   */
   public record Entry(
       TcpState state,
       long recvQ,
@@ -32,7 +36,8 @@ public final class Ss {
       String timerName,
       int timerRetransmits,
       Map<String, String> details,
-      String congestion) {
+      String congestion,
+      List<String> columns) {
 
     /** A value from the details line ({@code rto}, {@code cwnd}, {@code skmem}, ...), or null. */
     public String detail(String key) {
@@ -58,23 +63,54 @@ public final class Ss {
     }
   }
 
-  /** Every TCP socket of the root namespace that matches the ss filter expression (may be empty). */
+  /** Every TCP socket of the root namespace that matches the ss filter (may be empty). */
   public static List<Entry> sockets(String... filter) {
     return socketsIn(null, filter);
   }
 
+  /** Every TCP socket with {@code port} as its local or remote port. */
+  public static List<Entry> onPort(int port) {
+    return sockets("sport = :" + port + " or dport = :" + port);
+  }
+
+  /**
+   * The sockets in {@code state} that match the filter. The state is picked here, not by ss's
+   * {@code state} filter: with one state, ss leaves out the State column.
+   */
+  public static List<Entry> inState(TcpState state, String... filter) {
+    List<Entry> out = new ArrayList<>();
+    for (Entry e : sockets(filter)) {
+      if (e.state() == state) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * As {@link #sockets}, with {@code -p}: each entry's {@link Entry#columns()} also name the
+   * processes that hold the socket, as {@code users:(("name",pid=N,fd=M),...)}.
+   */
+  public static List<Entry> socketsWithProcesses(String... filter) {
+    return parse(run(command(null, "-tanieompH", filter)));
+  }
+
   /** Every TCP socket of network namespace {@code netns} (null: this one) matching the filter. */
   public static List<Entry> socketsIn(String netns, String... filter) {
+    return parse(run(command(netns, "-tanieomH", filter)));
+  }
+
+  private static List<String> command(String netns, String options, String... filter) {
     List<String> cmd = new ArrayList<>();
     if (netns != null) {
       cmd.addAll(List.of("ip", "netns", "exec", netns));
     }
-    cmd.addAll(List.of("ss", "-tanieomH"));
+    cmd.addAll(List.of("ss", options));
     cmd.addAll(Arrays.asList(filter));
-    return parse(run(cmd));
+    return cmd;
   }
 
-  /** Parses the output of {@code ss -tanieomH} (also without -i, -m, -o, -e). */
+  /** Parses the output of {@code ss -tanieomH} (also with -p, or without -i, -m, -o, -e). */
   public static List<Entry> parse(String output) {
     List<Entry> entries = new ArrayList<>();
     String[] main = null;
@@ -151,7 +187,8 @@ public final class Ss {
         timerName,
         timerRetransmits,
         details,
-        congestion);
+        congestion,
+        List.of(f));
   }
 
   /** The words ss prints before the congestion algorithm's name. */

@@ -84,7 +84,7 @@ public final class TcpSockets implements AutoCloseable {
         s.bind(new InetSocketAddress(address, 0), backlog);
         int port = s.socket().getLocalPort();
         if (attempt >= MAX_LISTEN_ATTEMPTS
-            || Ss.sockets("sport = :" + port + " or dport = :" + port).size() == 1) {
+            || Ss.onPort(port).size() == 1) {
           return track(s);
         }
         s.close();

@@ -1,4 +1,4 @@
-package io.synscope.agent.cli;
+package io.synscope.probe.testing;
 
 import io.synscope.probe.DataSource;
 import io.synscope.probe.IpFamily;
@@ -11,10 +11,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /** TcpSocket records as plain data, written the way the kernel would report them. */
-final class TestSockets {
-  private TestSockets() {}
+public final class SocketRecords {
+  private SocketRecords() {}
 
-  static InetAddress ip(String literal) {
+  public static InetAddress ip(String literal) {
     try {
       return InetAddress.getByName(literal);
     } catch (UnknownHostException e) {
@@ -22,7 +22,7 @@ final class TestSockets {
     }
   }
 
-  static TcpSocket socket(
+  public static TcpSocket socket(
       IpFamily family,
       TcpState state,
       String local,
@@ -37,16 +37,20 @@ final class TestSockets {
         SocketTimer.NONE, 0, 0, 77, null, null, null, DataSource.NETLINK);
   }
 
-  static TcpSocket listener(IpFamily family, String local, int port, long depth, long backlog) {
+  /** A listener on {@code local}:{@code port} with this accept queue depth and backlog. */
+  public static TcpSocket listener(
+      IpFamily family, String local, int port, long depth, long backlog) {
     String any = family == IpFamily.IPV4 ? "0.0.0.0" : "::";
     return socket(family, TcpState.LISTEN, local, port, any, 0, depth, backlog, 4000 + port);
   }
 
-  static TcpSocket request(IpFamily family, String local, int port, String remote, int rport) {
+  /** A request socket (SYN_RECV, no inode) of a handshake from {@code remote}:{@code rport}. */
+  public static TcpSocket request(
+      IpFamily family, String local, int port, String remote, int rport) {
     return socket(family, TcpState.SYN_RECV, local, port, remote, rport, 0, 0, 0);
   }
 
-  static TcpSocket withInfo(
+  public static TcpSocket withInfo(
       TcpSocket s, SocketTimer timer, long expires, int retransmits, TcpInfo info,
       SocketMemory memory, String congestion) {
     return new TcpSocket(

@@ -1,20 +1,20 @@
-package io.synscope.agent.listen;
+package io.synscope.probe;
 
-import io.synscope.probe.IpFamily;
-import io.synscope.probe.TcpSocket;
 import java.util.List;
 
 /**
- * Which listener a request socket (SYN_RECV, inode 0) waits on. The dump does not say; the kernel's
- * listener lookup does: a listener on the request's local port with the same local address, else a
- * wildcard listener of the request's family, else (an IPv4 handshake) a dual-stack IPv6 wildcard
- * listener ({@code inet_lhash2_lookup} scores an exact address above a wildcard).
+ * Which listener a request socket (SYN_RECV, inode 0) waits on. A dump does not say; the kernel's
+ * listener lookup does: a listener on the request's local port with the same local address, else
+ * a wildcard listener of the request's family, else (an IPv4 handshake) a dual-stack IPv6
+ * wildcard listener ({@code inet_lhash2_lookup} in {@code net/ipv4/inet_hashtables.c} scores an
+ * exact address above a wildcard). Listeners sharing one address and port (SO_REUSEPORT) cannot
+ * be told apart from a dump; the first of them is taken.
  */
-final class RequestSocketOwner {
-  private RequestSocketOwner() {}
+public final class ListenerLookup {
+  private ListenerLookup() {}
 
   /** The index in {@code listeners} of the request's listener, or -1 when none matches. */
-  static int indexOf(TcpSocket request, List<TcpSocket> listeners) {
+  public static int indexOf(TcpSocket request, List<TcpSocket> listeners) {
     int wildcardSameFamily = -1;
     int dualStack = -1;
     for (int i = 0; i < listeners.size(); i++) {
