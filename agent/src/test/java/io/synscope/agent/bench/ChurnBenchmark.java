@@ -24,10 +24,11 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Run with {@code mvn -B -pl agent -am -Pbenchmark -Dexec.skip verify}. Settings (system
  * properties, passed through Maven with {@code -D}): {@code bench.pairs} (7), {@code
- * bench.otlpPairs} (3, 0 for none), {@code bench.warmupMillis} (3000) and {@code
- * bench.measureMillis} (3000) per run, {@code bench.maxConnections} (300000 per run, well below
- * what fits the window at the speeds seen, so that a run can never churn without bound), {@code
- * bench.jfr} (a directory: record each run with the agent there with JFR's profiling settings).
+ * bench.otlpPairs} (3, 0 for none), {@code bench.warmupMillis} (5000: long enough for the JIT to
+ * have compiled the agent's paths) and {@code bench.measureMillis} (3000) per run, {@code
+ * bench.maxConnections} (1000000 per run: more than fits the window at the speeds seen, a bound so
+ * that a run can never churn without end), {@code bench.jfr} (a directory: record each run with
+ * the agent there with JFR's profiling settings).
  *
  * <p>Exits 0 whether or not the targets are met, and 1 when something broke.
  */
@@ -41,9 +42,9 @@ public final class ChurnBenchmark {
 
   private final int pairs = Integer.getInteger("bench.pairs", 7);
   private final int otlpPairs = Integer.getInteger("bench.otlpPairs", 3);
-  private final long warmupMillis = Long.getLong("bench.warmupMillis", 3000);
+  private final long warmupMillis = Long.getLong("bench.warmupMillis", 5000);
   private final long measureMillis = Long.getLong("bench.measureMillis", 3000);
-  private final long maxConnections = Long.getLong("bench.maxConnections", 300_000);
+  private final long maxConnections = Long.getLong("bench.maxConnections", 1_000_000);
   private final String jfrDirectory = System.getProperty("bench.jfr", "");
   private final Path agentJar =
       Paths.get(System.getProperty("bench.agentJar", "target/synscope-agent.jar"));
