@@ -1,0 +1,212 @@
+package io.synscope.agent.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The application of the churn benchmark, run in a JVM of its own (with or without the agent): one
+ * thread connects to a loopback listener and closes, another accepts and closes, as fast as they
+ * can, for a warm-up and then a measured window; at the end it prints one line, {@code RESULT
+ * key=value ...}, with what happened in the window.
+ *
+ * <p>Each connection closes the way a server that ends the exchange does: the server closes first
+ * (a FIN) right after accept, the client reads the end of stream and then closes. The client
+ * closes with SO_LINGER 0, so its close is a RST that also ends the server's FIN_WAIT2 socket:
+ * neither side leaves a TIME_WAIT socket, so later runs do not pay for earlier ones and the
+ * ephemeral ports come back at once. The client waiting for the server's FIN keeps the two threads
+ * in step: the accept queue never holds more than one connection.
+ *
+ * <p>Arguments: warm-up milliseconds, measured milliseconds, the most connections to make (the run
+ * stops early when they are done, and says so).
+ */
+public final class ChurnApp {
+  private static final int BACKLOG = 128;
+
+  private final long warmupMillis;
+  private final long measureMillis;
+  private final long maxConnections;
+  private final ServerSocket server;
+  private volatile long connected;
+  private volatile long accepted;
+  private volatile boolean stop;
+  private volatile Throwable failure;
+
+  private ChurnApp(long warmupMillis, long measureMillis, long maxConnections) throws IOException {
+    this.warmupMillis = warmupMillis;
+    this.measureMillis = measureMillis;
+    this.maxConnections = maxConnections;
+    this.server = new ServerSocket(0, BACKLOG, InetAddress.getByName("127.0.0.1"));
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 3) {
+      System.err.println("usage: ChurnApp <warm-up ms> <measured ms> <max connections>");
+      System.exit(2);
+    }
+    ChurnApp app =
+        new ChurnApp(Long.parseLong(args[0]), Long.parseLong(args[1]), Long.parseLong(args[2]));
+    System.exit(app.run() ? 0 : 1);
+  }
+
+  private boolean run() throws Exception {
+    InetSocketAddress target =
+        new InetSocketAddress(server.getInetAddress(), server.getLocalPort());
+    Thread client = new Thread(() -> guarded(() -> connectLoop(target)), "churn-client");
+    Thread acceptor = new Thread(() -> guarded(this::acceptLoop), "churn-server");
+    acceptor.start();
+    client.start();
+
+    Thread.sleep(warmupMillis);
+    Snapshot start = Snapshot.take(client, acceptor, connected);
+    client.join(measureMillis);
+    Snapshot end = Snapshot.take(client, acceptor, connected);
+    boolean cutShort = !client.isAlive();
+    stop = true;
+    client.join();
+    server.close(); // ends the acceptor's accept
+    acceptor.join();
+
+    if (failure != null) {
+      System.err.println("churn failed: " + failure);
+      failure.printStackTrace();
+      return false;
+    }
+    if (accepted != connected) {
+      System.err.printf(
+          Locale.ROOT, "churn failed: %d connections made, %d accepted%n", connected, accepted);
+      return false;
+    }
+    System.out.println(end.minus(start, cutShort, connected, server.getLocalPort()));
+    return true;
+  }
+
+  private void connectLoop(InetSocketAddress target) throws IOException {
+    while (!stop && connected < maxConnections) {
+      try (Socket s = new Socket()) {
+        s.connect(target);
+        s.setSoLinger(true, 0);
+        InputStream in = s.getInputStream();
+        int b = in.read();
+        if (b != -1) {
+          throw new IOException("the server sent a byte; it only closes");
+        }
+      }
+      connected++;
+    }
+  }
+
+  private void acceptLoop() throws IOException {
+    while (true) {
+      Socket a;
+      try {
+        a = server.accept();
+      } catch (SocketException e) {
+        if (stop) {
+          return; // the listener was closed at the end of the run
+        }
+        throw e;
+      }
+      a.close();
+      accepted++;
+    }
+  }
+
+  private void guarded(IoAction action) {
+    try {
+      action.run();
+    } catch (Throwable t) {
+      failure = t;
+      stop = true;
+      try {
+        server.close();
+      } catch (IOException ignored) {
+        // the failure above is what matters
+      }
+    }
+  }
+
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  /** The process's counters at one moment. */
+  private record Snapshot(
+      long nanos,
+      long connections,
+      long processCpuNanos,
+      long userTicks,
+      long systemTicks,
+      long clientCpuNanos,
+      long serverCpuNanos,
+      long gcCount,
+      long gcMillis,
+      long compileMillis) {
+
+    static Snapshot take(Thread client, Thread server, long connections) throws IOException {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      com.sun.management.OperatingSystemMXBean os =
+          (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      List<GarbageCollectorMXBean> gcs = ManagementFactory.getGarbageCollectorMXBeans();
+      CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+      long[] ticks = userAndSystemTicks();
+      return new Snapshot(
+          System.nanoTime(),
+          connections,
+          os.getProcessCpuTime(),
+          ticks[0],
+          ticks[1],
+          threads.getThreadCpuTime(client.getId()),
+          threads.getThreadCpuTime(server.getId()),
+          gcs.stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum(),
+          gcs.stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum(),
+          jit.getTotalCompilationTime());
+    }
+
+    /**
+     * utime and stime of /proc/self/stat (proc(5): fields 14 and 15, in clock ticks), counted
+     * after the command name, which may itself hold spaces and parentheses.
+     */
+    private static long[] userAndSystemTicks() throws IOException {
+      String stat =
+          new String(Files.readAllBytes(Paths.get("/proc/self/stat")), StandardCharsets.US_ASCII);
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+      // f[0] is field 3 (state): field n is f[n - 3]
+      return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+    }
+
+    String minus(Snapshot s, boolean cutShort, long total, int port) {
+      return String.format(
+          Locale.ROOT,
+          "RESULT nanos=%d connections=%d cpuNanos=%d userTicks=%d systemTicks=%d"
+              + " clientCpuNanos=%d serverCpuNanos=%d gcCount=%d gcMillis=%d compileMillis=%d"
+              + " cutShort=%b total=%d port=%d",
+          nanos - s.nanos,
+          connections - s.connections,
+          processCpuNanos - s.processCpuNanos,
+          userTicks - s.userTicks,
+          systemTicks - s.systemTicks,
+          clientCpuNanos - s.clientCpuNanos,
+          serverCpuNanos - s.serverCpuNanos,
+          gcCount - s.gcCount,
+          gcMillis - s.gcMillis,
+          compileMillis - s.compileMillis,
+          cutShort,
+          total,
+          port);
+    }
+  }
+}
