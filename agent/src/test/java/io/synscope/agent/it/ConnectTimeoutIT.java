@@ -62,7 +62,7 @@ class ConnectTimeoutIT {
         app.awaitSuccess();
 
         List<AppObservation> seen = AppObservation.all(app);
-        List<ReceivedSpan> spans = receiver.awaitSpans(s -> true, 2, Duration.ofSeconds(10));
+        List<ReceivedSpan> spans = receiver.awaitSpans(SpanChecks::ofConnections, 2, Duration.ofSeconds(10));
         assertThat(spans).hasSize(2);
 
         AppObservation timed = AppObservation.find(seen, "connect", "socket-timeout");

@@ -62,6 +62,20 @@ final class SpanChecks {
         .isLessThanOrEqualTo(client.after() + JIFFY_TOLERANCE_NANOS);
   }
 
+  /**
+   * Spans about the app's own connections. The listener poller also reports the network
+   * namespace's overflow counters, which other processes on the machine can move at any time:
+   * tests that count spans count these.
+   */
+  static boolean ofConnections(ReceivedSpan span) {
+    return !span.name().equals("tcp.listen.overflow");
+  }
+
+  /** The spans of {@link #ofConnections}. */
+  static List<ReceivedSpan> connectionsOnly(List<ReceivedSpan> spans) {
+    return spans.stream().filter(SpanChecks::ofConnections).toList();
+  }
+
   /** The one span that matches. */
   static ReceivedSpan single(List<ReceivedSpan> spans, Predicate<ReceivedSpan> which, String what) {
     List<ReceivedSpan> matching = spans.stream().filter(which).toList();

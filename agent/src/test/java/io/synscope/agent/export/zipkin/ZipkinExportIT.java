@@ -143,9 +143,15 @@ class ZipkinExportIT {
             Long.parseLong(accept.get("queued_min_ms")) - QUEUE_WAIT_TOLERANCE_MS,
             Long.parseLong(accept.get("queued_max_ms")) + QUEUE_WAIT_TOLERANCE_MS);
     // The accept span runs from the handshake's completion to accept returning: its duration is
-    // the queue wait, exactly.
-    assertThat(acceptSpan.get("duration")).isEqualTo(queueWait * 1_000);
-    assertThat(traces.stream().flatMap(List::stream).map(s -> s.get("name")))
+    // the queue wait, which is that duration in whole milliseconds.
+    assertThat(((Number) acceptSpan.get("duration")).longValue() / 1_000).isEqualTo(queueWait);
+    // (The listener poller's overflow spans count the network namespace's counters, which other
+    // processes may move: they are not this test's subject.)
+    assertThat(
+            traces.stream()
+                .flatMap(List::stream)
+                .map(s -> s.get("name"))
+                .filter(n -> !"tcp.listen.overflow".equals(n)))
         .containsExactlyInAnyOrder("tcp.connect", "tcp.accept");
   }
 
