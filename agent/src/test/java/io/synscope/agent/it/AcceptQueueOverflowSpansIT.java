@@ -23,10 +23,10 @@ import io.synscope.probe.testing.Ss;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,15 +48,18 @@ class AcceptQueueOverflowSpansIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
   private static final int CLIENTS = 20;
   private static final int BACKLOG = 1;
+
   /** A backlog of 1 holds two finished connections: the queue is full above the backlog. */
   private static final int QUEUED = BACKLOG + 1;
 
   private static final long STAGGER_MILLIS = 50;
+
   /**
    * How far a connect's end may lie from the SYN retransmit that got through: the kernel's timer
    * wheel fires a 1 s timer up to 8 jiffies late, and a loaded machine adds scheduling delay.
    */
   private static final long RETRANSMIT_MARGIN_MILLIS = 50;
+
   /**
    * Scheduling between the kernel's handshake and the agent's clock reading when connect returned,
    * and the error of two agents' wall-clock anchors.
@@ -73,9 +76,10 @@ class AcceptQueueOverflowSpansIT {
     try (NetworkNamespace ns = NetworkNamespace.create("synscope-overflow")) {
       SynRetransmitSchedule schedule = ns.call(TcpSysctls::read).synRetransmitSchedule();
       try (OtlpReceiver receiver = ns.call(OtlpReceiver::start);
-          ForkedJvm server = inNamespace(ns, HeldAcceptServerApp.class, receiver)
-              .args(Integer.toString(BACKLOG))
-              .start()) {
+          ForkedJvm server =
+              inNamespace(ns, HeldAcceptServerApp.class, receiver)
+                  .args(Integer.toString(BACKLOG))
+                  .start()) {
         Matcher ready = READY.matcher(server.awaitOutputLine(l -> l.startsWith("READY"), TIMEOUT));
         assertThat(ready.matches()).isTrue();
         int port = Integer.parseInt(ready.group(1));
@@ -126,7 +130,8 @@ class AcceptQueueOverflowSpansIT {
                 schedule,
                 AppObservation.find(accepted, "accept", "0"));
             assertAccept(accept, acceptSeen, client, connect, wasQueued, port);
-            assertAgreesWithSs(held, connect, accept, client, acceptSeen, wasQueued, port, schedule);
+            assertAgreesWithSs(
+                held, connect, accept, client, acceptSeen, wasQueued, port, schedule);
           }
           clients.closeStdin();
           server.closeStdin();
@@ -246,10 +251,10 @@ class AcceptQueueOverflowSpansIT {
   }
 
   /**
-   * The SYN retransmits the kernel's schedule has due by the end of a connect of this duration:
-   * the SYN that got through was sent at most a jiffy or two before its scheduled time (timers
-   * count whole jiffies), and connect returned soon after it; so no scheduled time lies between
-   * the duration and the margin above it.
+   * The SYN retransmits the kernel's schedule has due by the end of a connect of this duration: the
+   * SYN that got through was sent at most a jiffy or two before its scheduled time (timers count
+   * whole jiffies), and connect returned soon after it; so no scheduled time lies between the
+   * duration and the margin above it.
    */
   private static long retransmitsFitting(SynRetransmitSchedule schedule, long durationNanos) {
     long millis = TimeUnit.NANOSECONDS.toMillis(durationNanos) + RETRANSMIT_MARGIN_MILLIS;
@@ -339,11 +344,15 @@ class AcceptQueueOverflowSpansIT {
     long earliest = held.beforeEpochNanos() - client.before();
     long latest = held.afterEpochNanos() - client.before();
     assertThat(seen)
-        .as("SYN retransmits ss saw %d-%d ms into the connect", earliest / 1_000_000, latest / 1_000_000)
+        .as(
+            "SYN retransmits ss saw %d-%d ms into the connect",
+            earliest / 1_000_000, latest / 1_000_000)
         .isBetween(
             due(schedule, earliest - TimeUnit.MILLISECONDS.toNanos(RETRANSMIT_MARGIN_MILLIS)),
             due(schedule, latest + TimeUnit.MILLISECONDS.toNanos(RETRANSMIT_MARGIN_MILLIS)));
-    assertThat(spanRetransmits).as("the span counts those ss saw and later ones").isGreaterThanOrEqualTo(seen);
+    assertThat(spanRetransmits)
+        .as("the span counts those ss saw and later ones")
+        .isGreaterThanOrEqualTo(seen);
   }
 
   private static long due(SynRetransmitSchedule schedule, long elapsedNanos) {

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Reproduced deterministically in a network namespace of the test's own: a listener with backlog
  * 1 and a client app that connects {@code a}, then {@code late-ack} with its final ACK delayed by
- * up to 200 ms (TCP_QUICKACK off), then {@code b}. The SYN of {@code late-ack} finds room, {@code b}
- * fills the queue, and the delayed ACK arrives at a full queue.
+ * up to 200 ms (TCP_QUICKACK off), then {@code b}. The SYN of {@code late-ack} finds room, {@code
+ * b} fills the queue, and the delayed ACK arrives at a full queue.
  *
  * <p>Two variants: with a request socket (SYN cookies not in play), whose SYN-ACK the server keeps
  * retransmitting until an ACK gets in; and with SYN cookies ({@code net.ipv4.tcp_syncookies=2} in
@@ -55,8 +55,10 @@ class DroppedFinalAckIT {
   private static final String SERVER = HeldAcceptServerApp.class.getSimpleName();
   private static final String CLIENT = SilentClientApp.class.getSimpleName();
   private static final String LATE = "late-ack";
+
   /** The kernel's TCP_DELACK_MAX (include/net/tcp.h): how late the final ACK goes. */
   private static final long DELAYED_ACK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
   private static final long SCHEDULING_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   @Test
@@ -74,7 +76,10 @@ class DroppedFinalAckIT {
             awaitSs(
                 ns,
                 port,
-                s -> request(s, port, c.latePort()).map(r -> r.timerRetransmits() >= 2).orElse(false),
+                s ->
+                    request(s, port, c.latePort())
+                        .map(r -> r.timerRetransmits() >= 2)
+                        .orElse(false),
                 "the request socket of " + LATE + " with 2 SYN-ACKs sent again");
         assertThat(retransmitting.find(TcpState.ESTABLISHED, c.latePort(), port))
             .as("the client's end in %s", retransmitting)
@@ -161,7 +166,16 @@ class DroppedFinalAckIT {
     NetworkNamespace.assumeSupported();
     try (NetworkNamespace ns = NetworkNamespace.create("synscope-cookie")) {
       assumeAbortOnOverflowOff(ns);
-      Ss.run(List.of("ip", "netns", "exec", ns.name(), "sysctl", "-q", "-w", TcpSysctls.TCP_SYNCOOKIES + "=2"));
+      Ss.run(
+          List.of(
+              "ip",
+              "netns",
+              "exec",
+              ns.name(),
+              "sysctl",
+              "-q",
+              "-w",
+              TcpSysctls.TCP_SYNCOOKIES + "=2"));
       try (Apps apps = Apps.start(ns)) {
         // The counters are the namespace's, where the apps' exporters connect too, each new
         // connection with a cookie sent and one validated: the differences are exact.
@@ -186,7 +200,9 @@ class DroppedFinalAckIT {
         ReceivedSpan overflow =
             apps.receiver
                 .awaitSpans(
-                    s -> isOverflowOn(s, port) && Boolean.TRUE.equals(s.attribute("tcp.listen.queue_full")),
+                    s ->
+                        isOverflowOn(s, port)
+                            && Boolean.TRUE.equals(s.attribute("tcp.listen.queue_full")),
                     1,
                     TIMEOUT)
                 .get(0);
@@ -227,7 +243,9 @@ class DroppedFinalAckIT {
         long waited = spokeAt - connect.endEpochNanos();
         assertThat(TimeUnit.MICROSECONDS.toNanos((Long) accept.attribute("tcp.rtt_us")))
             .as("rtt of %s vs %d ms the client waited", accept, waited / 1_000_000)
-            .isBetween(waited - TimeUnit.MILLISECONDS.toNanos(20), waited + TimeUnit.MILLISECONDS.toNanos(20));
+            .isBetween(
+                waited - TimeUnit.MILLISECONDS.toNanos(20),
+                waited + TimeUnit.MILLISECONDS.toNanos(20));
 
         StackCounters counters = apps.serverCounters().since(before);
         assertThat(counters.listenOverflows().getAsLong()).isEqualTo(1);
@@ -438,8 +456,7 @@ class DroppedFinalAckIT {
 
     Spans spans() {
       List<ReceivedSpan> all =
-          receiver.awaitSpans(
-              s -> s.name().equals(CONNECT) || s.name().equals(ACCEPT), 6, TIMEOUT);
+          receiver.awaitSpans(s -> s.name().equals(CONNECT) || s.name().equals(ACCEPT), 6, TIMEOUT);
       List<ReceivedSpan> connects = named(ofService(all, CLIENT), CONNECT);
       List<ReceivedSpan> accepts = named(ofService(all, SERVER), ACCEPT);
       assertThat(connects).hasSize(3);

@@ -71,8 +71,10 @@ class AgentMetricsOtlpIT {
               });
       ReceivedMetric waits =
           metrics.awaitMetric(histogramCount(MetricNames.ACCEPT_QUEUE_WAIT, CONNECTIONS), AWAIT);
-      assertThat(waits.histogramPoints()).singleElement().extracting(p -> p.count()).isEqualTo(
-          (long) CONNECTIONS);
+      assertThat(waits.histogramPoints())
+          .singleElement()
+          .extracting(p -> p.count())
+          .isEqualTo((long) CONNECTIONS);
       app.closeStdin();
       app.awaitSuccess();
       assertThat(app.stderr()).doesNotContain("WARN no Prometheus endpoint");

@@ -172,8 +172,7 @@ class PrometheusScrapeIT {
                 prometheus.awaitSingleValue(
                     "tcp_listen_queue_limit_connections{port=\"" + appPort + "\"}", 50, AWAIT))
             .containsExactly(50.0);
-        assertThat(
-                prometheus.query("tcp_listen_queue_depth_connections{port=\"" + appPort + "\"}"))
+        assertThat(prometheus.query("tcp_listen_queue_depth_connections{port=\"" + appPort + "\"}"))
             .containsExactly(0.0);
         // The connect timer's percentile histogram is exposed whole: 110 bounds and +Inf.
         assertThat(

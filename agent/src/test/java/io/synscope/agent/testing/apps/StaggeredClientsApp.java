@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A forked test app that starts {@code count} connects to {@code host port}, client i at i times
- * {@code staggerMillis} after the first, each with a connect timeout of {@code timeoutMillis}.
- * Each connect is observed (kind {@code connect}, case its index); {@code DONE connected=<n>
- * failed=<m>} follows when all have finished, and the connections stay open until input ends.
+ * {@code staggerMillis} after the first, each with a connect timeout of {@code timeoutMillis}. Each
+ * connect is observed (kind {@code connect}, case its index); {@code DONE connected=<n> failed=<m>}
+ * follows when all have finished, and the connections stay open until input ends.
  *
  * <p>Arguments: host port count staggerMillis timeoutMillis.
  */
