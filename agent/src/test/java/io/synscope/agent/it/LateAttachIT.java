@@ -48,7 +48,7 @@ class LateAttachIT {
       List<AppObservation> seen = AppObservation.all(app);
       AppObservation client = AppObservation.find(seen, "connect", "after");
       AppObservation server = AppObservation.find(seen, "accept", "after");
-      List<ReceivedSpan> spans = receiver.awaitSpans(s -> true, 2, Duration.ofSeconds(10));
+      List<ReceivedSpan> spans = receiver.awaitSpans(SpanChecks::isConnectionSpan, 2, Duration.ofSeconds(10));
       assertThat(spans).hasSize(2);
       ReceivedSpan connect = named(spans, CONNECT).get(0);
       ReceivedSpan accept = named(spans, ACCEPT).get(0);

@@ -114,7 +114,7 @@ class ParentSpanIT {
    * new traces.
    */
   private static void assertParentage(OtlpReceiver receiver, List<AppObservation> seen) {
-    List<ReceivedSpan> spans = receiver.awaitSpans(s -> true, 4, Duration.ofSeconds(10));
+    List<ReceivedSpan> spans = receiver.awaitSpans(SpanChecks::isConnectionSpan, 4, Duration.ofSeconds(10));
     assertThat(named(spans, CONNECT)).hasSize(2);
     assertThat(named(spans, ACCEPT)).hasSize(2);
     assertThat(spans).hasSize(4);

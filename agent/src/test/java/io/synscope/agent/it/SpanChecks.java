@@ -69,6 +69,14 @@ final class SpanChecks {
     return matching.get(0);
   }
 
+  /**
+   * A span of one connection (connect or accept), not one of the listener poller's: those also
+   * come when another process's listener in the namespace drops connections meanwhile.
+   */
+  static boolean isConnectionSpan(ReceivedSpan s) {
+    return s.name().equals(CONNECT) || s.name().equals(ACCEPT);
+  }
+
   static List<ReceivedSpan> named(List<ReceivedSpan> spans, String name) {
     return spans.stream().filter(s -> s.name().equals(name)).toList();
   }
