@@ -1,6 +1,9 @@
 package io.synscope.agent.testing.apps;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connect is observed (kind {@code connect}, case its index); {@code DONE connected=<n> failed=<m>}
  * follows when all have finished, and the connections stay open until input ends.
  *
+ * <p>Before the clients start, one connection to a listener of the app's own loads the classes a
+ * connect needs: otherwise the first clients wait for that together and leave in a burst.
+ *
  * <p>Arguments: host port count staggerMillis timeoutMillis.
  */
 public final class StaggeredClientsApp {
@@ -24,6 +30,7 @@ public final class StaggeredClientsApp {
     int count = Integer.parseInt(args[2]);
     long staggerNanos = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(args[3]));
     int timeoutMillis = Integer.parseInt(args[4]);
+    warmUp();
     List<Socket> sockets = new ArrayList<>();
     AtomicInteger connected = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
@@ -70,6 +77,14 @@ public final class StaggeredClientsApp {
     }
     for (Socket s : sockets) {
       s.close();
+    }
+  }
+
+  private static void warmUp() throws IOException {
+    try (ServerSocket own = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Socket s = new Socket()) {
+      s.connect(own.getLocalSocketAddress(), 5_000);
+      own.accept().close();
     }
   }
 }
