@@ -54,6 +54,27 @@ class AgentMetricsOtlpIT {
               org.assertj.core.groups.Tuple.tuple(Map.of("reason", "queue_full"), 0.0),
               org.assertj.core.groups.Tuple.tuple(
                   Map.of("reason", "export_failed"), (double) 2 * CONNECTIONS));
+      // The tracer records every connect of the app in the connect timer, exported as a
+      // histogram in seconds; the accepts go to the queue-wait timer.
+      ReceivedMetric connects =
+          metrics.awaitMetric(histogramCount(MetricNames.CONNECT_DURATION, CONNECTIONS), AWAIT);
+      assertThat(connects.type()).isEqualTo(ReceivedMetric.Type.HISTOGRAM);
+      assertThat(connects.unit()).isEqualTo("s");
+      assertThat(connects.histogramPoints())
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.attributes())
+                    .isEqualTo(Map.of("outcome", "success", "error.type", "none"));
+                assertThat(p.count()).isEqualTo(CONNECTIONS);
+                assertThat(p.sum()).isPositive().isLessThan(CONNECTIONS * 5.0);
+              });
+      ReceivedMetric waits =
+          metrics.awaitMetric(histogramCount(MetricNames.ACCEPT_QUEUE_WAIT, CONNECTIONS), AWAIT);
+      assertThat(waits.histogramPoints())
+          .singleElement()
+          .extracting(p -> p.count())
+          .isEqualTo((long) CONNECTIONS);
       app.closeStdin();
       app.awaitSuccess();
       assertThat(app.stderr()).doesNotContain("WARN no Prometheus endpoint");
@@ -147,6 +168,12 @@ class AgentMetricsOtlpIT {
                     p ->
                         p.attributes().equals(Map.of("reason", reason))
                             && p.value().doubleValue() == count);
+  }
+
+  private static Predicate<ReceivedMetric> histogramCount(String name, long count) {
+    return m ->
+        m.name().equals(name)
+            && m.histogramPoints().stream().mapToLong(p -> p.count()).sum() == count;
   }
 
   /** The agent's warnings about the Prometheus endpoint (the lost spans have their own). */

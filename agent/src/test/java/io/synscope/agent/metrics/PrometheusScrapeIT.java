@@ -152,6 +152,28 @@ class PrometheusScrapeIT {
         prometheus.awaitScrapes(scrapes, 5, AWAIT);
         assertThat(prometheus.query(lost)).containsExactly(2.0 * connections);
         assertThat(prometheus.query("up{job=\"synscope\"}")).containsExactly(1.0);
+        // The tracer records each connect and accept of the app (and no scrape) in the timers;
+        // the listener poller gives the app's listener its gauges (LoopbackConnectApp binds
+        // with a backlog of 50).
+        assertThat(
+                prometheus.query(
+                    "tcp_connect_duration_seconds_count"
+                        + "{outcome=\"success\",error_type=\"none\"}"))
+            .containsExactly((double) connections);
+        assertThat(prometheus.query("sum(tcp_connect_duration_seconds_count)"))
+            .containsExactly((double) connections);
+        assertThat(prometheus.query("tcp_accept_queue_wait_seconds_count"))
+            .containsExactly((double) connections);
+        assertThat(prometheus.query("tcp_syn_retransmits_count"))
+            .containsExactly((double) connections);
+        assertThat(prometheus.query("tcp_syn_retransmits_sum")).containsExactly(0.0);
+        int appPort = readyPort(app);
+        assertThat(
+                prometheus.awaitSingleValue(
+                    "tcp_listen_queue_limit_connections{port=\"" + appPort + "\"}", 50, AWAIT))
+            .containsExactly(50.0);
+        assertThat(prometheus.query("tcp_listen_queue_depth_connections{port=\"" + appPort + "\"}"))
+            .containsExactly(0.0);
         // The connect timer's percentile histogram is exposed whole: 110 bounds and +Inf.
         assertThat(
                 prometheus.query(
@@ -162,6 +184,11 @@ class PrometheusScrapeIT {
       app.closeStdin();
       app.awaitSuccess();
     }
+  }
+
+  private static int readyPort(ForkedJvm app) {
+    String ready = app.awaitOutputLine(line -> line.startsWith("READY port="), TIMEOUT);
+    return Integer.parseInt(ready.substring("READY port=".length()).trim());
   }
 
   private static String target(PrometheusEndpoint endpoint) {
