@@ -118,8 +118,9 @@ class AcceptQueueOverflowSpansIT {
           List<ReceivedSpan> spans =
               receiver.awaitSpans(
                   s ->
-                      Long.valueOf(port).equals(s.attribute("network.peer.port"))
-                          || Long.valueOf(port).equals(s.attribute("network.local.port")),
+                      SpanChecks.ofConnections(s)
+                          && (Long.valueOf(port).equals(s.attribute("network.peer.port"))
+                              || Long.valueOf(port).equals(s.attribute("network.local.port"))),
                   2 * CLIENTS,
                   TIMEOUT);
           List<ReceivedSpan> connects =
