@@ -45,9 +45,9 @@ final class OverflowSummary {
       long n = c.longAttr("tcp.syn_retransmits");
       if (n > 0) {
         synRetransmits += n;
-        retriedMillis.add(Math.round(c.durationMillis()));
+        retriedMillis.add(shownMillis(c));
       } else {
-        answeredMillis.add(Math.round(c.durationMillis()));
+        answeredMillis.add(shownMillis(c));
       }
     }
     row(out, "SYN retransmits", retriedMillis.size() + " of " + connects.size()
@@ -154,6 +154,11 @@ final class OverflowSummary {
       }
     }
     return values;
+  }
+
+  /** A span's duration in whole milliseconds, rounded from the figure its line shows. */
+  private static long shownMillis(SpanRecord s) {
+    return Math.round(Double.parseDouble(String.format(Locale.ROOT, "%.2f", s.durationMillis())));
   }
 
   static long max(List<Long> values) {
