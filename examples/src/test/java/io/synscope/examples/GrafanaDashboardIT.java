@@ -68,7 +68,9 @@ class GrafanaDashboardIT {
       Set<String> served =
           await("the listener's meters on the endpoint")
               .atMost(TIMEOUT)
-              .until(() -> servedNames(port), names -> names.contains("tcp_listen_queue_limit_connections"));
+              .until(
+                  () -> servedNames(port),
+                  names -> names.contains("tcp_listen_queue_limit_connections"));
       assertThat(served).as("names served at /metrics").containsAll(used);
       app.closeStdin();
       app.awaitSuccess();

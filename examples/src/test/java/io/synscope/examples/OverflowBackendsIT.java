@@ -54,8 +54,8 @@ class OverflowBackendsIT {
     }
   }
 
-  private static void checkZipkin(ZipkinServer zipkin, OverflowExampleIT.Story story, ExampleRun run)
-      throws Exception {
+  private static void checkZipkin(
+      ZipkinServer zipkin, OverflowExampleIT.Story story, ExampleRun run) throws Exception {
     int expected = story.connects().size() + story.accepts().size() + story.overflows().size();
     List<Map<String, Object>> spans =
         await("every printed span in Zipkin")
@@ -124,10 +124,14 @@ class OverflowBackendsIT {
 
   private static void checkPrometheus(PrometheusServer prometheus, String port, ExampleRun run) {
     String listener = "{port=\"" + port + "\",address=\"127.0.0.1\"}";
-    assertThat(prometheus.query("max_over_time(tcp_listen_queue_limit_connections" + listener + "[10m])"))
+    assertThat(
+            prometheus.query(
+                "max_over_time(tcp_listen_queue_limit_connections" + listener + "[10m])"))
         .as("the backlog, as Prometheus scraped it\n%s", run.describe())
         .containsExactly((double) OverflowExampleIT.BACKLOG);
-    assertThat(prometheus.query("max_over_time(tcp_listen_queue_depth_connections" + listener + "[10m])"))
+    assertThat(
+            prometheus.query(
+                "max_over_time(tcp_listen_queue_depth_connections" + listener + "[10m])"))
         .as("the queue full at some scrape: one more than the backlog")
         .containsExactly(OverflowExampleIT.BACKLOG + 1.0);
     List<Double> grew =

@@ -31,12 +31,13 @@ class OverflowExampleIT {
   private static final String TIME = "(\\d\\d:\\d\\d:\\d\\d\\.\\d{3})";
   static final Pattern CONNECT =
       Pattern.compile(
-          "^" + TIME + "  tcp\\.connect +([0-9.]+) ms  127\\.0\\.0\\.1:(\\d+) -> 127\\.0\\.0\\.1:(\\d+)"
-              + " syn_retransmits=(\\d+)$");
+          "^" + TIME + "  tcp\\.connect +([0-9.]+) ms  127\\.0\\.0\\.1:(\\d+)"
+              + " -> 127\\.0\\.0\\.1:(\\d+) syn_retransmits=(\\d+)$");
   static final Pattern ACCEPT =
       Pattern.compile(
-          "^" + TIME + "  tcp\\.accept +([0-9.]+) ms  127\\.0\\.0\\.1:(\\d+) <- 127\\.0\\.0\\.1:(\\d+)"
-              + " queue_wait_ms=(\\d+) queue_depth=(\\d+) backlog=(\\d+) syn_retransmits=(\\d+)"
+          "^" + TIME + "  tcp\\.accept +([0-9.]+) ms  127\\.0\\.0\\.1:(\\d+)"
+              + " <- 127\\.0\\.0\\.1:(\\d+) queue_wait_ms=(\\d+) queue_depth=(\\d+) backlog=(\\d+)"
+              + " syn_retransmits=(\\d+)"
               + "( bytes_received=\\d+)?$");
   static final Pattern OVERFLOW =
       Pattern.compile(
@@ -53,7 +54,9 @@ class OverflowExampleIT {
     ExampleRun run = ExampleRun.of(Duration.ofSeconds(60), List.of(), "overflow");
 
     assertThat(run.exitCode()).as(run.describe()).isZero();
-    assertThat(run.took()).as("the example ends by itself, soon").isLessThan(Duration.ofSeconds(20));
+    assertThat(run.took())
+        .as("the example ends by itself, soon")
+        .isLessThan(Duration.ofSeconds(20));
     checkStory(run, run.lines());
   }
 
@@ -112,7 +115,9 @@ class OverflowExampleIT {
           .isGreaterThanOrEqualTo(PACE_MILLIS - 2);
     }
     List<Long> waits = accepts.stream().map(a -> Long.parseLong(a.group(5))).toList();
-    assertThat(max(waits)).as("the stall shows in the longest wait").isGreaterThan(STALL_MILLIS / 2);
+    assertThat(max(waits))
+        .as("the stall shows in the longest wait")
+        .isGreaterThan(STALL_MILLIS / 2);
 
     checkSummary(run, lines, connects, accepts, overflows);
     return new Story(port, connects, accepts, overflows);

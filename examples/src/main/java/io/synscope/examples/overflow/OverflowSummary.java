@@ -88,7 +88,8 @@ final class OverflowSummary {
     }
     long neverAccepted = 0;
     for (SpanRecord c : connects) {
-      if (c.attr("error.type") == null && !acceptedPorts.contains(c.longAttr("network.local.port"))) {
+      if (c.attr("error.type") == null
+          && !acceptedPorts.contains(c.longAttr("network.local.port"))) {
         neverAccepted++;
       }
     }
@@ -118,8 +119,9 @@ final class OverflowSummary {
     long somaxconn = max(values(overflows, "tcp.sysctl.somaxconn"));
     out.println();
     out.println("The fix:");
-    out.println("  - raise the backlog: new ServerSocket(port, 1024), ServerSocketChannel.bind(address,"
-        + " 1024),");
+    out.println(
+        "  - raise the backlog: new ServerSocket(port, 1024), ServerSocketChannel.bind(address,"
+            + " 1024),");
     out.println("    or your server's setting for it; the kernel caps it at net.core.somaxconn"
         + " (here " + (somaxconn < 0 ? "unknown" : Long.toString(somaxconn)) + ")");
     out.println("  - accept faster: a thread that only accepts and hands each connection to a pool,"
