@@ -171,7 +171,10 @@ class OverflowExampleIT {
         "0 clients connected (as far as they knew) that the server never accepted");
     List<Matcher> onListener = overflows.stream().filter(o -> o.group(2) != null).toList();
     long full = onListener.stream().filter(o -> o.group(5).equals("true")).count();
-    summaryRow(lines, run, "queue depth", "peak " + (BACKLOG + 1) + " against a backlog of "
+    // Usually backlog + 1; handshakes completing at once on two CPUs can pass the kernel's check
+    // together and make it one more.
+    long peak = onListener.stream().mapToLong(o -> Long.parseLong(o.group(3))).max().orElse(-1);
+    summaryRow(lines, run, "queue depth", "peak " + peak + " against a backlog of "
         + BACKLOG + ": full in " + full + " of " + onListener.size() + " overflow intervals");
     summaryRow(lines, run, "kernel counters", "ListenOverflows +" + listenOverflows
         + ", ListenDrops +" + listenDrops + " (whole network namespace, " + byInterval.size()
