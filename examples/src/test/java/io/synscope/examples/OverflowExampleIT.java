@@ -67,7 +67,6 @@ class OverflowExampleIT {
     List<Matcher> connects = all(lines, CONNECT);
     List<Matcher> accepts = all(lines, ACCEPT);
     List<Matcher> overflows = all(lines, OVERFLOW);
-    assertThat(lines).contains("app:      SERVED " + CLIENTS);
 
     // Every client connected to the listener, and the full queue made some send SYNs again.
     assertThat(connects).as(run.describe()).hasSize(CLIENTS);
@@ -87,12 +86,16 @@ class OverflowExampleIT {
               assertThat(o.group(5)).isEqualTo("true");
             });
 
-    // Each client was accepted once, from the listener's backlog.
+    // Each accept is of one of the clients, once, and every connection the server took has its
+    // span. Clients whose handshake the kernel never completed on the server's side (a dropped
+    // last ACK, a SYN cookie, and their request's retransmits dropped too) give up unanswered.
     Map<String, Matcher> connectByPort = new HashMap<>();
     connects.forEach(c -> connectByPort.put(c.group(3), c));
-    assertThat(accepts).as(run.describe()).hasSize(CLIENTS);
-    assertThat(accepts.stream().map(a -> a.group(4)).distinct())
-        .containsExactlyInAnyOrderElementsOf(connectByPort.keySet());
+    assertThat(lines).as(run.describe()).contains("app:      SERVED " + accepts.size());
+    assertThat(accepts).as(run.describe()).isNotEmpty();
+    assertThat(accepts.stream().map(a -> a.group(4)).distinct().toList())
+        .hasSize(accepts.size())
+        .isSubsetOf(connectByPort.keySet());
     for (Matcher a : accepts) {
       assertThat(a.group(3)).isEqualTo(port);
       assertThat(a.group(7)).isEqualTo(Integer.toString(BACKLOG));
@@ -167,8 +170,8 @@ class OverflowExampleIT {
     }
     summaryRow(lines, run, "SYN cookies", cookies + " sent"
         + (cookies > 0 ? " (the SYN queue, no longer than the backlog, was full)" : ""));
-    summaryRow(lines, run, "never accepted",
-        "0 clients connected (as far as they knew) that the server never accepted");
+    summaryRow(lines, run, "never accepted", (connects.size() - accepts.size())
+        + " clients connected (as far as they knew) that the server never accepted");
     List<Matcher> onListener = overflows.stream().filter(o -> o.group(2) != null).toList();
     long full = onListener.stream().filter(o -> o.group(5).equals("true")).count();
     // Usually backlog + 1; handshakes completing at once on two CPUs can pass the kernel's check
