@@ -1,7 +1,7 @@
 package io.synscope.examples;
 
 import io.synscope.examples.spans.SpanLines;
-import io.synscope.examples.spans.SpanPrinter;
+import io.synscope.examples.spans.SpanRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,27 +12,29 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * An example's application: a JVM of its own, started with the synscope agent attached and this
- * jar as its classpath. Its span lines go to the {@link SpanPrinter}; its other output lines are
- * echoed with an {@code app:} prefix and kept; its standard error (the agent's log lines among
+ * jar as its classpath. Its span lines go to a consumer (a {@code SpanPrinter}); its other lines
+ * are echoed with an {@code app:} prefix and kept; its standard error (the agent's log lines among
  * them) passes through.
  */
 public final class AppProcess {
   private final Process process;
   private final List<String> lines = new ArrayList<>();
+  private final List<String> errorLines = new ArrayList<>();
   private final Thread stdout;
   private final Thread stderr;
 
-  private AppProcess(Process process, SpanPrinter printer, PrintStream out) {
+  private AppProcess(Process process, Consumer<SpanRecord> onSpan, PrintStream out) {
     this.process = process;
     this.stdout =
         pump(
             process.getInputStream(),
             line -> {
               if (line.startsWith(SpanLines.PREFIX)) {
-                printer.arrived(SpanLines.parse(line));
+                onSpan.accept(SpanLines.parse(line));
               } else {
                 synchronized (lines) {
                   lines.add(line);
@@ -41,7 +43,16 @@ public final class AppProcess {
                 out.flush();
               }
             });
-    this.stderr = pump(process.getErrorStream(), System.err::println);
+    this.stderr =
+        pump(
+            process.getErrorStream(),
+            line -> {
+              System.err.println(line);
+              synchronized (errorLines) {
+                errorLines.add(line);
+                errorLines.notifyAll();
+              }
+            });
   }
 
   /**
@@ -54,17 +65,18 @@ public final class AppProcess {
       List<String> jvmOptions,
       Class<?> mainClass,
       List<String> args,
-      SpanPrinter printer)
+      Consumer<SpanRecord> onSpan)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(launch.java().toString());
     command.add("-javaagent:" + launch.agentJar() + "=" + agentOptions);
     command.addAll(jvmOptions);
+    command.addAll(launch.passedProperties());
     command.add("-cp");
     command.add(launch.examplesJar().toString());
     command.add(mainClass.getName());
     command.addAll(args);
-    return new AppProcess(new ProcessBuilder(command).start(), printer, launch.out());
+    return new AppProcess(new ProcessBuilder(command).start(), onSpan, launch.out());
   }
 
   private static Thread pump(InputStream stream, java.util.function.Consumer<String> onLine) {
@@ -104,6 +116,31 @@ public final class AppProcess {
     stdout.join(5_000);
     stderr.join(5_000);
     return process.exitValue();
+  }
+
+  /**
+   * Waits until the application has written a line to standard error that contains {@code text};
+   * false when it has not within {@code timeout} or exited first.
+   */
+  public boolean awaitErrorLine(String text, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (errorLines) {
+      while (errorLines.stream().noneMatch(l -> l.contains(text))) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !process.isAlive()) {
+          return false;
+        }
+        errorLines.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
+      }
+      return true;
+    }
+  }
+
+  /** Writes one line to the application's standard input. */
+  public void sendLine(String line) throws IOException {
+    var in = process.getOutputStream();
+    in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    in.flush();
   }
 
   /** The application's output lines other than spans. */

@@ -1,6 +1,7 @@
 package io.synscope.examples;
 
 import io.synscope.examples.http.HttpStory;
+import io.synscope.examples.overflow.OverflowStory;
 import io.synscope.examples.slow.SlowDependencyStory;
 import java.io.PrintStream;
 import java.util.List;
@@ -11,13 +12,8 @@ import java.util.List;
  * summary, and exits.
  */
 public final class Examples {
-  private static final List<Example> EXAMPLES = List.of(new HttpStory(), new SlowDependencyStory());
-
-  /**
-   * The main demo, the accept queue overflowing under a burst, comes with the agent's listener
-   * poller; until then its name is reserved here and says so.
-   */
-  static final String OVERFLOW = "overflow";
+  private static final List<Example> EXAMPLES =
+      List.of(new OverflowStory(), new HttpStory(), new SlowDependencyStory());
 
   private Examples() {}
 
@@ -29,11 +25,6 @@ public final class Examples {
     if (args.length != 1 || args[0].equals("--help") || args[0].equals("-h")) {
       usage(args.length == 1 ? out : System.err);
       return args.length == 1 ? 0 : 2;
-    }
-    if (args[0].equals(OVERFLOW)) {
-      System.err.println(
-          "examples: 'overflow' is not written yet: it needs the agent's listener poller");
-      return 2;
     }
     for (Example e : EXAMPLES) {
       if (e.name().equals(args[0])) {
@@ -58,6 +49,5 @@ public final class Examples {
     for (Example e : EXAMPLES) {
       out.println(String.format("  %-16s %s", e.name(), e.description()));
     }
-    out.println(String.format("  %-16s %s", OVERFLOW, "(not written yet)"));
   }
 }

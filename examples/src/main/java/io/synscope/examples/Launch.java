@@ -4,6 +4,9 @@ import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
 
 /**
  * Where an example runs from: this jar (the application's classpath too), the agent jar attached
@@ -41,6 +44,24 @@ public record Launch(Path examplesJar, Path agentJar, Path java, PrintStream out
     }
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     return new Launch(self, agent, java, out);
+  }
+
+  /**
+   * The runner's own {@code otel.*} and {@code synscope.*} system properties, as {@code -D}
+   * options for the application's JVM, where the agent reads them: {@code java
+   * -Dotel.traces.exporter=otlp,zipkin -jar synscope-examples.jar overflow} sends the spans to
+   * Zipkin as well. The example's own settings (its OTLP endpoint, the service name) are in the
+   * agent's argument and win over these.
+   */
+  public List<String> passedProperties() {
+    List<String> options = new ArrayList<>();
+    for (String name : new TreeSet<>(System.getProperties().stringPropertyNames())) {
+      if ((name.startsWith("otel.") || name.startsWith("synscope."))
+          && !name.equals(AGENT_JAR_PROPERTY)) {
+        options.add("-D" + name + "=" + System.getProperty(name));
+      }
+    }
+    return options;
   }
 
   /** Why an example cannot start. */

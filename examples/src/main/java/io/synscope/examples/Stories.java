@@ -32,7 +32,12 @@ public final class Stories {
     try (OtlpReceiver receiver = OtlpReceiver.start(printer::arrived)) {
       AppProcess app =
           AppProcess.start(
-              launch, agentOptions(receiver, service), jvmOptions, mainClass, args, printer);
+              launch,
+              agentOptions(receiver, service),
+              jvmOptions,
+              mainClass,
+              args,
+              printer::arrived);
       int status = app.await(timeout);
       if (status != 0) {
         launch

@@ -56,8 +56,13 @@ record ExampleRun(int exitCode, String stdout, String stderr, Duration took) {
             p.exitValue(), out.join(), err.join(), Duration.ofNanos(System.nanoTime() - start));
     Path dir = Files.createDirectories(Path.of("target", "example-runs"));
     String name = String.join("-", args).replaceAll("[^A-Za-z0-9-]", "_");
-    Files.writeString(dir.resolve(name + ".stdout.log"), run.stdout(), StandardCharsets.UTF_8);
-    Files.writeString(dir.resolve(name + ".stderr.log"), run.stderr(), StandardCharsets.UTF_8);
+    // Runs of the same example in one build keep their own files.
+    String unique = name;
+    for (int n = 2; Files.exists(dir.resolve(unique + ".stdout.log")); n++) {
+      unique = name + "-" + n;
+    }
+    Files.writeString(dir.resolve(unique + ".stdout.log"), run.stdout(), StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve(unique + ".stderr.log"), run.stderr(), StandardCharsets.UTF_8);
     return run;
   }
 

@@ -21,7 +21,7 @@ class ExamplesCliIT {
     assertThat(run.stderr())
         .containsPattern("(?m)^  http +an HttpClient")
         .containsPattern("(?m)^  slow-dependency +a dependency that drops SYNs")
-        .containsPattern("(?m)^  overflow +\\(not written yet\\)$");
+        .containsPattern("(?m)^  overflow +a burst of clients against a small backlog");
   }
 
   @Test
@@ -30,15 +30,6 @@ class ExamplesCliIT {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.stderr().lines().toList()).first().isEqualTo("examples: unknown example 'nope'");
-  }
-
-  @Test
-  void overflowSaysItIsNotWrittenYet() throws Exception {
-    ExampleRun run = ExampleRun.of(TIMEOUT, List.of(), "overflow");
-
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.stderr())
-        .isEqualTo("examples: 'overflow' is not written yet: it needs the agent's listener poller\n");
   }
 
   @Test
