@@ -45,28 +45,28 @@ final class OverflowLines {
     StringBuilder b = new StringBuilder();
     b.append(TIME.format(Instant.ofEpochSecond(0, s.endEpochNanos())));
     b.append(String.format(Locale.ROOT, "  %-19s %9.2f ms", s.name(), s.durationMillis()));
-    String local = endpoint(s, "network.local.address", "network.local.port");
-    String peer = endpoint(s, "network.peer.address", "network.peer.port");
+    String local = s.endpoint("network.local.address", "network.local.port");
+    String peer = s.endpoint("network.peer.address", "network.peer.port");
     switch (s.name()) {
       case "tcp.connect":
         b.append("  ").append(local).append(" -> ").append(peer);
-        attr(b, s, "tcp.syn_retransmits", "syn_retransmits");
-        attr(b, s, "error.type", "error");
+        s.appendAttr(b, "tcp.syn_retransmits", "syn_retransmits");
+        s.appendAttr(b, "error.type", "error");
         break;
       case "tcp.accept":
         b.append("  ").append(local).append(" <- ").append(peer);
-        attr(b, s, "tcp.accept.queue_wait_ms", "queue_wait_ms");
-        attr(b, s, "tcp.listen.queue_depth", "queue_depth");
-        attr(b, s, "tcp.listen.backlog", "backlog");
-        attr(b, s, "tcp.syn_retransmits", "syn_retransmits");
-        attr(b, s, "tcp.accept.bytes_received", "bytes_received");
+        s.appendAttr(b, "tcp.accept.queue_wait_ms", "queue_wait_ms");
+        s.appendAttr(b, "tcp.listen.queue_depth", "queue_depth");
+        s.appendAttr(b, "tcp.listen.backlog", "backlog");
+        s.appendAttr(b, "tcp.syn_retransmits", "syn_retransmits");
+        s.appendAttr(b, "tcp.accept.bytes_received", "bytes_received");
         break;
       case "tcp.listen.overflow":
         b.append("  ").append(local == null ? "(no listener of this process)" : local);
-        attr(b, s, "tcp.listen.queue_depth", "queue_depth");
-        attr(b, s, "tcp.listen.backlog", "backlog");
-        attr(b, s, "tcp.listen.queue_full", "full");
-        attr(b, s, "tcp.listen.syn_recv", "syn_recv");
+        s.appendAttr(b, "tcp.listen.queue_depth", "queue_depth");
+        s.appendAttr(b, "tcp.listen.backlog", "backlog");
+        s.appendAttr(b, "tcp.listen.queue_full", "full");
+        s.appendAttr(b, "tcp.listen.syn_recv", "syn_recv");
         delta(b, s, "tcp.stack.listen_overflows", "listen_overflows");
         delta(b, s, "tcp.stack.listen_drops", "listen_drops");
         delta(b, s, "tcp.stack.req_q_full_drop", "req_q_full_drop");
@@ -80,28 +80,11 @@ final class OverflowLines {
     return b.toString();
   }
 
-  private static void attr(StringBuilder b, SpanRecord s, String key, String label) {
-    String v = s.attr(key);
-    if (v != null) {
-      b.append(' ').append(label).append('=').append(v);
-    }
-  }
-
   /** A counter's growth over the interval: shown with its sign, and only when it grew. */
   private static void delta(StringBuilder b, SpanRecord s, String key, String label) {
     long v = s.longAttr(key);
     if (v > 0) {
       b.append(' ').append(label).append("=+").append(v);
     }
-  }
-
-  private static String endpoint(SpanRecord s, String addressKey, String portKey) {
-    String address = s.attr(addressKey);
-    if (address == null) {
-      return null;
-    }
-    String a = address.indexOf(':') >= 0 ? "[" + address + "]" : address;
-    String port = s.attr(portKey);
-    return port == null ? a : a + ":" + port;
   }
 }

@@ -37,40 +37,25 @@ public final class SpanPrinter {
     b.append(String.format(Locale.ROOT, "%-13s %-6s %9.2f ms", s.name(), s.kind(), s.durationMillis()));
     b.append("  span ").append(s.spanId());
     b.append(s.isRoot() ? " (root)" : " parent " + s.parentSpanId());
-    String local = endpoint(s.attr("network.local.address"), s.attr("network.local.port"));
-    String peer = endpoint(s.attr("network.peer.address"), s.attr("network.peer.port"));
+    String local = s.endpoint("network.local.address", "network.local.port");
+    String peer = s.endpoint("network.peer.address", "network.peer.port");
     if (local != null || peer != null) {
       String arrow = "SERVER".equals(s.kind()) ? " <- " : " -> ";
       b.append("  ").append(local == null ? "" : local + " ").append(arrow.strip());
       b.append(peer == null ? "" : " " + peer);
     }
-    appendAttr(b, s, "tcp.syn_retransmits", "syn_retransmits");
-    appendAttr(b, s, "tcp.accept.queue_wait_ms", "queue_wait_ms");
-    appendAttr(b, s, "tcp.listen.queue_depth", "queue_depth");
-    appendAttr(b, s, "tcp.listen.backlog", "backlog");
-    appendAttr(b, s, "tcp.rtt_us", "rtt_us");
-    appendAttr(b, s, "tcp.state", "state");
-    appendAttr(b, s, "error.type", "error");
-    appendAttr(b, s, "tcp.api", "api");
-    appendAttr(b, s, "http.response.status_code", "status");
+    s.appendAttr(b, "tcp.syn_retransmits", "syn_retransmits");
+    s.appendAttr(b, "tcp.accept.queue_wait_ms", "queue_wait_ms");
+    s.appendAttr(b, "tcp.listen.queue_depth", "queue_depth");
+    s.appendAttr(b, "tcp.listen.backlog", "backlog");
+    s.appendAttr(b, "tcp.rtt_us", "rtt_us");
+    s.appendAttr(b, "tcp.state", "state");
+    s.appendAttr(b, "error.type", "error");
+    s.appendAttr(b, "tcp.api", "api");
+    s.appendAttr(b, "http.response.status_code", "status");
     if ("ERROR".equals(s.status()) && s.attr("error.type") == null) {
       b.append("  ERROR");
     }
     return b.toString();
-  }
-
-  private static void appendAttr(StringBuilder b, SpanRecord s, String key, String label) {
-    String v = s.attr(key);
-    if (v != null) {
-      b.append(' ').append(label).append('=').append(v);
-    }
-  }
-
-  private static String endpoint(String address, String port) {
-    if (address == null) {
-      return null;
-    }
-    String a = address.indexOf(':') >= 0 ? "[" + address + "]" : address;
-    return port == null ? a : a + ":" + port;
   }
 }

@@ -47,4 +47,23 @@ public record SpanRecord(
     Object v = attributes.get(key);
     return v instanceof Number ? ((Number) v).longValue() : -1;
   }
+
+  /** Address and port attributes as {@code host:port} ({@code [v6]:port}), or null. */
+  public String endpoint(String addressKey, String portKey) {
+    String address = attr(addressKey);
+    if (address == null) {
+      return null;
+    }
+    String a = address.indexOf(':') >= 0 ? "[" + address + "]" : address;
+    String port = attr(portKey);
+    return port == null ? a : a + ":" + port;
+  }
+
+  /** Appends {@code " label=value"} to a line when the attribute is there. */
+  public void appendAttr(StringBuilder line, String key, String label) {
+    String v = attr(key);
+    if (v != null) {
+      line.append(' ').append(label).append('=').append(v);
+    }
+  }
 }
