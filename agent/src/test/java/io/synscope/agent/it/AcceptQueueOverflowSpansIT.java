@@ -254,19 +254,12 @@ class AcceptQueueOverflowSpansIT {
       SynRetransmitSchedule schedule,
       AppObservation firstAccept) {
     long retransmits = (Long) connect.attribute("tcp.syn_retransmits");
-    Map<String, Object> expected = new LinkedHashMap<>();
-    expected.put("network.transport", "tcp");
-    expected.put("tcp.api", "socket");
-    expected.put("server.address", "127.0.0.1");
-    expected.put("server.port", (long) port);
-    expected.put("network.type", "ipv4");
-    expected.put("network.peer.address", "127.0.0.1");
-    expected.put("network.peer.port", (long) port);
-    expected.put("network.local.address", "127.0.0.1");
-    expected.put("network.local.port", client.number("localPort"));
-    expected.put("tcp.syn_retransmits", retransmitsFitting(schedule, connect.durationNanos()));
-    expected.put("tcp.state", "ESTABLISHED");
-    expected.put("tcp.rtt_us", connect.attribute("tcp.rtt_us"));
+    Map<String, Object> expected =
+        SpanChecks.ipv4SocketConnect(
+            port,
+            client.number("localPort"),
+            retransmitsFitting(schedule, connect.durationNanos()),
+            connect.attribute("tcp.rtt_us"));
     assertThat(connect.attributes()).as("%s", connect).isEqualTo(expected);
     assertThat((Long) connect.attribute("tcp.rtt_us")).isPositive();
     assertInside(connect, client);

@@ -23,7 +23,6 @@ import io.synscope.probe.testing.NetworkNamespace;
 import io.synscope.probe.testing.Ss;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -261,19 +260,9 @@ class DroppedFinalAckIT {
 
   /** The client's connect: a fast success as the kernel saw it, no retransmit, ESTABLISHED. */
   private static void assertFastSuccess(ReceivedSpan connect, AppObservation seen, int port) {
-    Map<String, Object> expected = new LinkedHashMap<>();
-    expected.put("network.transport", "tcp");
-    expected.put("tcp.api", "socket");
-    expected.put("server.address", "127.0.0.1");
-    expected.put("server.port", (long) port);
-    expected.put("network.type", "ipv4");
-    expected.put("network.peer.address", "127.0.0.1");
-    expected.put("network.peer.port", (long) port);
-    expected.put("network.local.address", "127.0.0.1");
-    expected.put("network.local.port", seen.number("localPort"));
-    expected.put("tcp.syn_retransmits", 0L);
-    expected.put("tcp.state", "ESTABLISHED");
-    expected.put("tcp.rtt_us", connect.attribute("tcp.rtt_us"));
+    Map<String, Object> expected =
+        SpanChecks.ipv4SocketConnect(
+            port, seen.number("localPort"), 0L, connect.attribute("tcp.rtt_us"));
     assertThat(connect.attributes()).as("%s", connect).isEqualTo(expected);
     assertThat(connect.statusCode()).isEqualTo(ReceivedSpan.StatusCode.UNSET);
     assertInside(connect, seen);

@@ -6,7 +6,9 @@ import io.synscope.agent.testing.ReceivedSpan;
 import io.synscope.agent.testing.ReceivedSpanEvent;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -74,6 +76,28 @@ final class SpanChecks {
   /** The spans of {@link #ofConnections}. */
   static List<ReceivedSpan> connectionsOnly(List<ReceivedSpan> spans) {
     return spans.stream().filter(SpanChecks::ofConnections).toList();
+  }
+
+  /**
+   * The attributes of a successful {@code java.net.Socket} connect to 127.0.0.1: what the app saw,
+   * and the kernel's figures.
+   */
+  static Map<String, Object> ipv4SocketConnect(
+      long port, long localPort, long synRetransmits, Object rttUs) {
+    Map<String, Object> expected = new LinkedHashMap<>();
+    expected.put("network.transport", "tcp");
+    expected.put("tcp.api", "socket");
+    expected.put("server.address", "127.0.0.1");
+    expected.put("server.port", port);
+    expected.put("network.type", "ipv4");
+    expected.put("network.peer.address", "127.0.0.1");
+    expected.put("network.peer.port", port);
+    expected.put("network.local.address", "127.0.0.1");
+    expected.put("network.local.port", localPort);
+    expected.put("tcp.syn_retransmits", synRetransmits);
+    expected.put("tcp.state", "ESTABLISHED");
+    expected.put("tcp.rtt_us", rttUs);
+    return expected;
   }
 
   /** The one span that matches. */
