@@ -69,7 +69,6 @@ public final class AgentConfig {
     for (String name : sysProps.stringPropertyNames()) {
       if (name.startsWith("synscope.")
           && AgentOption.forKey(name) == null
-          && !name.equals("synscope.agent.started")
           && !name.startsWith("synscope.agent.")) {
         problems.add("unknown option -D" + name + "; ignored");
       }

@@ -1,5 +1,6 @@
 package io.synscope.agent.trace;
 
+import io.synscope.agent.AgentLog;
 import java.util.Map;
 import java.util.WeakHashMap;
 
@@ -11,23 +12,29 @@ import java.util.WeakHashMap;
  */
 final class ChannelTable<V> {
   private final Map<Object, V> entries = new WeakHashMap<>();
+  private final String what;
   private final int capacity;
   private volatile int size;
-  private long overflowed;
 
-  ChannelTable(int capacity) {
+  /** @param what what the table holds, for the one line said when it is full */
+  ChannelTable(String what, int capacity) {
+    this.what = what;
     this.capacity = capacity;
   }
 
-  /** Remembers a value for the channel; returns false (and counts it) when full. */
-  synchronized boolean put(Object channel, V value) {
+  /**
+   * Remembers a value for the channel. When the table is full the value is not kept (that
+   * channel's span is not made), and the first time that happens one line says so.
+   */
+  synchronized void put(Object channel, V value) {
     if (entries.size() >= capacity && !entries.containsKey(channel)) {
-      overflowed++;
-      return false;
+      AgentLog.warnOnce(
+          "channel-table:" + what,
+          capacity + " " + what + " at once: more are not traced until some end");
+      return;
     }
     entries.put(channel, value);
     size = entries.size();
-    return true;
   }
 
   /** Forgets and returns the channel's value, if any. Cheap when the table is empty. */
@@ -40,10 +47,5 @@ final class ChannelTable<V> {
       size = entries.size();
       return v;
     }
-  }
-
-  /** Values not remembered because the table was full. */
-  synchronized long overflowed() {
-    return overflowed;
   }
 }

@@ -33,7 +33,8 @@ final class ConnectionLifetimes {
       InetSocketAddress peer,
       InetSocketAddress local) {}
 
-  private final ChannelTable<Open> open = new ChannelTable<>(MAX_OPEN);
+  private final ChannelTable<Open> open =
+      new ChannelTable<>("open connections followed to their close", MAX_OPEN);
   private final Tracer tracer;
   private final NanoClock clock;
   private final KernelFacts kernel;

@@ -41,13 +41,16 @@ public final class ConnectionTracer implements SocketEvents {
   private final AcceptSpans accepts;
   private final ConnectionLifetimes lifetimes;
   private final FailedConnects failed;
-  private final ChannelTable<PendingConnect> pendingConnects = new ChannelTable<>(MAX_PENDING);
-  private final ChannelTable<Long> pendingAccepts = new ChannelTable<>(MAX_PENDING);
+  private final ChannelTable<PendingConnect> pendingConnects =
+      new ChannelTable<>("non-blocking connects in progress", MAX_PENDING);
+  private final ChannelTable<Long> pendingAccepts =
+      new ChannelTable<>("asynchronous accepts in progress", MAX_PENDING);
   /**
    * What the kernel said of an asynchronous channel the JDK closed after its connect failed, for a
    * completion handler that runs on another thread than the close.
    */
-  private final ChannelTable<TcpInfo> asyncLastWords = new ChannelTable<>(MAX_PENDING);
+  private final ChannelTable<TcpInfo> asyncLastWords =
+      new ChannelTable<>("failed asynchronous connects awaiting their handler", MAX_PENDING);
   private volatile boolean connectOn;
   private volatile boolean acceptOn;
 
