@@ -7,13 +7,13 @@ import io.synscope.agent.AgentLog;
 import io.synscope.agent.config.AgentConfig;
 import io.synscope.agent.config.AgentOption;
 import io.synscope.agent.export.AgentThreads;
+import io.synscope.agent.trace.NanoClock;
 import io.synscope.probe.DataSource;
 import io.synscope.probe.TcpProbe;
 import io.synscope.probe.TcpProbes;
 import io.synscope.probe.proc.StackCounters;
 import io.synscope.probe.proc.TcpSysctls;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +38,7 @@ public final class ListenerPoller implements AutoCloseable {
   private final MeterRegistry registry;
   private final OverflowDetector.IncidentLog log;
   private final ScheduledThreadPoolExecutor executor;
-  private final long anchorEpochNanos;
-  private final long anchorNanoTime;
+  private final NanoClock clock = new NanoClock();
 
   // Touched by the poller thread only, after start.
   private KernelReadings readings;
@@ -67,9 +66,6 @@ public final class ListenerPoller implements AutoCloseable {
     this.log = log;
     this.executor = new ScheduledThreadPoolExecutor(1, new AgentThreads("listen"));
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    Instant now = Instant.now();
-    this.anchorNanoTime = System.nanoTime();
-    this.anchorEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
   /**
@@ -135,7 +131,7 @@ public final class ListenerPoller implements AutoCloseable {
       stackMetrics.bindTo(registry);
       previousListeners = readings.listeners();
       previousCounters = readings.counters();
-      previousPollEpochNanos = epochNanos();
+      previousPollEpochNanos = clock.nowEpochNanos();
       AgentLog.info(startedLine());
       executor.scheduleAtFixedRate(this::poll, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
     } catch (RuntimeException | LinkageError e) {
@@ -176,7 +172,7 @@ public final class ListenerPoller implements AutoCloseable {
       StackCounters counters = readings.countersSupported() ? readings.refreshCounters() : null;
       ListenerSnapshot listeners =
           readings.listenersSupported() ? readings.refreshListeners() : null;
-      long now = epochNanos();
+      long now = clock.nowEpochNanos();
       StackCounters delta =
           counters != null && previousCounters != null ? counters.since(previousCounters) : null;
       detector.onPoll(previousPollEpochNanos, now, previousListeners, listeners, delta);
@@ -188,10 +184,6 @@ public final class ListenerPoller implements AutoCloseable {
           "listen.poll." + e.getClass().getName(),
           "a listener poll failed; polling goes on and says this once: " + e);
     }
-  }
-
-  private long epochNanos() {
-    return anchorEpochNanos + (System.nanoTime() - anchorNanoTime);
   }
 
   /** The readings the meters show; null before the first poll. */

@@ -1,23 +1,93 @@
 package io.synscope.agent.trace;
 
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Turns {@link System#nanoTime()} readings, which the advice takes, into epoch nanoseconds for
  * span timestamps, so that a span's duration is exactly the monotonic time measured around the
- * JDK call.
+ * JDK call while its place in time agrees with the application's own spans, which read the wall
+ * clock.
+ *
+ * <p>The pair of readings that ties the two clocks together (the anchor) is taken between two
+ * monotonic readings, the tightest of a few tries kept: a thread descheduled between the wall
+ * clock and the monotonic reading would otherwise shift every span by the time it was away, by
+ * milliseconds on a busy machine. The wall clock can also be stepped while the process runs (NTP
+ * stepping after boot, an operator's {@code date}), which the monotonic clock does not follow, so
+ * the anchor is checked every {@link #RECHECK_NANOS} by whichever thread converts a time then, and
+ * replaced when the two clocks have moved apart by more than {@link #STEP_NANOS}. Smaller
+ * differences leave the anchor alone, so that times converted apart (a connect span's end and the
+ * connection span that starts there) stay exactly equal.
  */
-final class NanoClock {
-  private final long epochNanosAtAnchor;
-  private final long nanoTimeAtAnchor;
+public final class NanoClock {
+  static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(10);
+  static final long STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-  NanoClock() {
+  private static final int ANCHOR_TRIES = 5;
+  private static final long TIGHT_ENOUGH_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+
+  private final LongSupplier wallEpochNanos;
+  private final LongSupplier monotonicNanos;
+  private volatile Anchor anchor;
+
+  public NanoClock() {
+    this(NanoClock::wallClockNow, System::nanoTime);
+  }
+
+  NanoClock(LongSupplier wallEpochNanos, LongSupplier monotonicNanos) {
+    this.wallEpochNanos = wallEpochNanos;
+    this.monotonicNanos = monotonicNanos;
+    this.anchor = measure();
+  }
+
+  /** Epoch nanoseconds of a {@link System#nanoTime()} reading. */
+  public long epochNanos(long nanoTime) {
+    Anchor a = anchor;
+    if (nanoTime - a.recheckAfter > 0) {
+      a = recheck(a);
+    }
+    return a.epochNanos + (nanoTime - a.nanoTime);
+  }
+
+  /** Epoch nanoseconds now. */
+  public long nowEpochNanos() {
+    return epochNanos(monotonicNanos.getAsLong());
+  }
+
+  private Anchor recheck(Anchor old) {
+    Anchor fresh = measure();
+    long predicted = old.epochNanos + (fresh.nanoTime - old.nanoTime);
+    Anchor next =
+        Math.abs(fresh.epochNanos - predicted) > STEP_NANOS
+            ? fresh
+            : new Anchor(old.nanoTime, old.epochNanos, fresh.recheckAfter);
+    anchor = next; // racing threads store equivalent anchors
+    return next;
+  }
+
+  private Anchor measure() {
+    long bestSpread = Long.MAX_VALUE;
+    long bestNanoTime = 0;
+    long bestEpochNanos = 0;
+    for (int i = 0; i < ANCHOR_TRIES && bestSpread > TIGHT_ENOUGH_NANOS; i++) {
+      long before = monotonicNanos.getAsLong();
+      long wall = wallEpochNanos.getAsLong();
+      long after = monotonicNanos.getAsLong();
+      long spread = after - before;
+      if (spread < bestSpread) {
+        bestSpread = spread;
+        bestNanoTime = before + spread / 2;
+        bestEpochNanos = wall;
+      }
+    }
+    return new Anchor(bestNanoTime, bestEpochNanos, bestNanoTime + RECHECK_NANOS);
+  }
+
+  private static long wallClockNow() {
     Instant now = Instant.now();
-    this.nanoTimeAtAnchor = System.nanoTime();
-    this.epochNanosAtAnchor = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
-  long epochNanos(long nanoTime) {
-    return epochNanosAtAnchor + (nanoTime - nanoTimeAtAnchor);
-  }
+  private record Anchor(long nanoTime, long epochNanos, long recheckAfter) {}
 }
