@@ -48,6 +48,7 @@ public final class AgentInstaller {
             parents,
             kernel,
             metrics.tcp(),
+            metrics.exported(),
             config.getBoolean(AgentOption.TRACE_CONNECT),
             config.getBoolean(AgentOption.TRACE_ACCEPT),
             config.getBoolean(AgentOption.CONNECTION_SPANS)));

@@ -23,41 +23,9 @@ import java.util.Set;
  * socket); callers then do without kernel data.
  */
 public final class SocketDescriptors {
-  /** The NIO classes that keep their descriptor in an int field {@code fdVal}. */
-  private static final String[] CHANNEL_CLASSES = {
-    "sun.nio.ch.SocketChannelImpl",
-    "sun.nio.ch.ServerSocketChannelImpl",
-    "sun.nio.ch.UnixAsynchronousSocketChannelImpl",
-    "sun.nio.ch.UnixAsynchronousServerSocketChannelImpl"
-  };
+  private static final SocketDescriptors INSTANCE = new SocketDescriptors();
 
-  private final VarHandle socketImpl;
-  private final Class<?> delegatingImpl;
-  private final VarHandle delegate;
-  private final VarHandle serverSocketImpl;
-  private final VarHandle implFd;
-  private final VarHandle fdInt;
-  private final Class<?>[] channelClasses;
-  private final VarHandle[] channelFds;
-
-  private SocketDescriptors(
-      VarHandle socketImpl,
-      Class<?> delegatingImpl,
-      VarHandle delegate,
-      VarHandle serverSocketImpl,
-      VarHandle implFd,
-      VarHandle fdInt,
-      Class<?>[] channelClasses,
-      VarHandle[] channelFds) {
-    this.socketImpl = socketImpl;
-    this.delegatingImpl = delegatingImpl;
-    this.delegate = delegate;
-    this.serverSocketImpl = serverSocketImpl;
-    this.implFd = implFd;
-    this.fdInt = fdInt;
-    this.channelClasses = channelClasses;
-    this.channelFds = channelFds;
-  }
+  private SocketDescriptors() {}
 
   /**
    * Opens the JDK's socket packages to the agent and prepares the handles; null (with one warning)
@@ -77,33 +45,12 @@ public final class SocketDescriptors {
         Set.of(),
         Map.of());
     try {
-      MethodHandles.Lookup lookup = MethodHandles.lookup();
-      Class<?>[] classes = new Class<?>[CHANNEL_CLASSES.length];
-      VarHandle[] fds = new VarHandle[CHANNEL_CLASSES.length];
-      for (int i = 0; i < classes.length; i++) {
-        classes[i] = Class.forName(CHANNEL_CLASSES[i]);
-        fds[i] =
-            MethodHandles.privateLookupIn(classes[i], lookup)
-                .findVarHandle(classes[i], "fdVal", int.class);
-      }
-      Class<?> delegating = Class.forName("java.net.DelegatingSocketImpl");
-      return new SocketDescriptors(
-          MethodHandles.privateLookupIn(Socket.class, lookup)
-              .findVarHandle(Socket.class, "impl", SocketImpl.class),
-          delegating,
-          MethodHandles.privateLookupIn(delegating, lookup)
-              .findVarHandle(delegating, "delegate", SocketImpl.class),
-          MethodHandles.privateLookupIn(ServerSocket.class, lookup)
-              .findVarHandle(ServerSocket.class, "impl", SocketImpl.class),
-          MethodHandles.privateLookupIn(SocketImpl.class, lookup)
-              .findVarHandle(SocketImpl.class, "fd", FileDescriptor.class),
-          MethodHandles.privateLookupIn(FileDescriptor.class, lookup)
-              .findVarHandle(FileDescriptor.class, "fd", int.class),
-          classes,
-          fds);
-    } catch (ReflectiveOperationException | RuntimeException e) {
+      Fields.check();
+      return INSTANCE;
+    } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
       AgentLog.warn(
-          "this JDK's socket classes are not as expected; spans carry no kernel data: " + e);
+          "this JDK's socket classes are not as expected; spans carry no kernel data: " + cause);
       return null;
     }
   }
@@ -118,11 +65,7 @@ public final class SocketDescriptors {
     if (ch != null) {
       return ch;
     }
-    Object impl = socketImpl.getVolatile(socket);
-    while (delegatingImpl.isInstance(impl)) {
-      impl = delegate.get(impl);
-    }
-    return impl;
+    return platformImpl(Fields.SOCKET_IMPL.getVolatile(socket));
   }
 
   /** The descriptor of a {@link Socket}; -1 if none. */
@@ -136,11 +79,14 @@ public final class SocketDescriptors {
     if (ch != null) {
       return ofOwner(ch);
     }
-    Object impl = serverSocketImpl.getVolatile(server);
-    while (delegatingImpl.isInstance(impl)) {
-      impl = delegate.get(impl);
+    return ofOwner(platformImpl(Fields.SERVER_SOCKET_IMPL.getVolatile(server)));
+  }
+
+  private static Object platformImpl(Object impl) {
+    while (Fields.DELEGATING_IMPL.isInstance(impl)) {
+      impl = Fields.DELEGATE.get(impl);
     }
-    return ofOwner(impl);
+    return impl;
   }
 
   /**
@@ -149,14 +95,73 @@ public final class SocketDescriptors {
    */
   public int ofOwner(Object owner) {
     if (owner instanceof SocketImpl) {
-      Object fd = implFd.get(owner);
-      return fd instanceof FileDescriptor ? (int) fdInt.get(fd) : -1;
+      Object fd = Fields.IMPL_FD.get(owner);
+      return fd instanceof FileDescriptor ? (int) Fields.FD_INT.get(fd) : -1;
     }
-    for (int i = 0; i < channelClasses.length; i++) {
-      if (channelClasses[i].isInstance(owner)) {
-        return (int) channelFds[i].get(owner);
-      }
+    if (Fields.SOCKET_CHANNEL.isInstance(owner)) {
+      return (int) Fields.SOCKET_CHANNEL_FD.get(owner);
+    }
+    if (Fields.SERVER_SOCKET_CHANNEL.isInstance(owner)) {
+      return (int) Fields.SERVER_SOCKET_CHANNEL_FD.get(owner);
+    }
+    if (Fields.ASYNC_SOCKET_CHANNEL.isInstance(owner)) {
+      return (int) Fields.ASYNC_SOCKET_CHANNEL_FD.get(owner);
+    }
+    if (Fields.ASYNC_SERVER_SOCKET_CHANNEL.isInstance(owner)) {
+      return (int) Fields.ASYNC_SERVER_SOCKET_CHANNEL_FD.get(owner);
     }
     return -1;
+  }
+
+  /**
+   * The handles, in static final fields so that the JIT treats them as constants and a read
+   * compiles to a plain field load (a handle in an instance field is invoked through its generic
+   * adapter, several times slower on a path taken a few times per connection). Initialised on
+   * first use, which must come after the packages were opened.
+   */
+  private static final class Fields {
+    static final VarHandle SOCKET_IMPL = field(Socket.class, "impl", SocketImpl.class);
+    static final VarHandle SERVER_SOCKET_IMPL = field(ServerSocket.class, "impl", SocketImpl.class);
+    static final Class<?> DELEGATING_IMPL = type("java.net.DelegatingSocketImpl");
+    static final VarHandle DELEGATE = field(DELEGATING_IMPL, "delegate", SocketImpl.class);
+    static final VarHandle IMPL_FD = field(SocketImpl.class, "fd", FileDescriptor.class);
+    static final VarHandle FD_INT = field(FileDescriptor.class, "fd", int.class);
+    // The NIO classes keep their descriptor in an int field fdVal.
+    static final Class<?> SOCKET_CHANNEL = type("sun.nio.ch.SocketChannelImpl");
+    static final VarHandle SOCKET_CHANNEL_FD = fdVal(SOCKET_CHANNEL);
+    static final Class<?> SERVER_SOCKET_CHANNEL = type("sun.nio.ch.ServerSocketChannelImpl");
+    static final VarHandle SERVER_SOCKET_CHANNEL_FD = fdVal(SERVER_SOCKET_CHANNEL);
+    static final Class<?> ASYNC_SOCKET_CHANNEL =
+        type("sun.nio.ch.UnixAsynchronousSocketChannelImpl");
+    static final VarHandle ASYNC_SOCKET_CHANNEL_FD = fdVal(ASYNC_SOCKET_CHANNEL);
+    static final Class<?> ASYNC_SERVER_SOCKET_CHANNEL =
+        type("sun.nio.ch.UnixAsynchronousServerSocketChannelImpl");
+    static final VarHandle ASYNC_SERVER_SOCKET_CHANNEL_FD = fdVal(ASYNC_SERVER_SOCKET_CHANNEL);
+
+    private Fields() {}
+
+    /** Runs the initialiser, or throws what it threw. */
+    static void check() {}
+
+    private static Class<?> type(String name) {
+      try {
+        return Class.forName(name);
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("no class " + name, e);
+      }
+    }
+
+    private static VarHandle fdVal(Class<?> channelClass) {
+      return field(channelClass, "fdVal", int.class);
+    }
+
+    private static VarHandle field(Class<?> owner, String name, Class<?> type) {
+      try {
+        return MethodHandles.privateLookupIn(owner, MethodHandles.lookup())
+            .findVarHandle(owner, name, type);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("no field " + owner.getName() + "." + name, e);
+      }
+    }
   }
 }

@@ -108,6 +108,11 @@ public final class AgentMetrics implements AutoCloseable {
     return registry;
   }
 
+  /** Whether the meters leave the process by some route (OTLP, Prometheus). */
+  public boolean exported() {
+    return !routes.isEmpty();
+  }
+
   /** The per-connection meters, for the tracer to record into. */
   public TcpMetrics tcp() {
     return tcp;

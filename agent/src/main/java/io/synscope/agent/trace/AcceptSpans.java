@@ -8,7 +8,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.synscope.agent.metrics.TcpMetrics;
-import io.synscope.probe.InetAddressText;
 import io.synscope.probe.TcpInfo;
 import io.synscope.probe.TcpInfoField;
 import java.net.InetSocketAddress;
@@ -62,9 +61,9 @@ final class AcceptSpans {
             .setAttribute(NETWORK_TRANSPORT, "tcp")
             .setAttribute(TCP_API, api)
             .setAttribute(NETWORK_TYPE, IpAddresses.networkType(peer.getAddress()))
-            .setAttribute(NETWORK_PEER_ADDRESS, InetAddressText.format(peer.getAddress()))
+            .setAttribute(NETWORK_PEER_ADDRESS, IpAddresses.text(peer.getAddress()))
             .setAttribute(NETWORK_PEER_PORT, (long) peer.getPort())
-            .setAttribute(NETWORK_LOCAL_ADDRESS, InetAddressText.format(local.getAddress()))
+            .setAttribute(NETWORK_LOCAL_ADDRESS, IpAddresses.text(local.getAddress()))
             .setAttribute(NETWORK_LOCAL_PORT, (long) local.getPort());
     if (info != null) {
       // last_ack_recv: milliseconds (counted in jiffies) since the last ACK, which before any

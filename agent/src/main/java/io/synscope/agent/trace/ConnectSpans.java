@@ -10,7 +10,6 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.synscope.agent.metrics.TcpMetrics;
-import io.synscope.probe.InetAddressText;
 import io.synscope.probe.TcpInfo;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -68,11 +67,11 @@ final class ConnectSpans {
     InetAddress peer = remote.getAddress(); // null when unresolved
     if (peer != null) {
       b.setAttribute(NETWORK_TYPE, IpAddresses.networkType(peer))
-          .setAttribute(NETWORK_PEER_ADDRESS, InetAddressText.format(peer))
+          .setAttribute(NETWORK_PEER_ADDRESS, IpAddresses.text(peer))
           .setAttribute(NETWORK_PEER_PORT, (long) remote.getPort());
     }
     if (local != null && local.getAddress() != null) {
-      b.setAttribute(NETWORK_LOCAL_ADDRESS, InetAddressText.format(local.getAddress()))
+      b.setAttribute(NETWORK_LOCAL_ADDRESS, IpAddresses.text(local.getAddress()))
           .setAttribute(NETWORK_LOCAL_PORT, (long) local.getPort());
     }
     if (peer == null) {
@@ -135,7 +134,7 @@ final class ConnectSpans {
     String host = remote.getHostString();
     InetAddress a = remote.getAddress();
     if (a != null && host.equals(a.getHostAddress())) {
-      return InetAddressText.format(a);
+      return IpAddresses.text(a);
     }
     return host;
   }

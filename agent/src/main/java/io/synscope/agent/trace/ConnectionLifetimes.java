@@ -11,7 +11,6 @@ import io.opentelemetry.api.trace.Span;
 import io.synscope.agent.kernel.KernelFacts;
 import io.synscope.agent.metrics.ConnectionSummary;
 import io.synscope.agent.metrics.TcpMetrics;
-import io.synscope.probe.InetAddressText;
 import io.synscope.probe.TcpInfo;
 import io.synscope.probe.TcpState;
 import java.net.InetSocketAddress;
@@ -23,8 +22,6 @@ import java.util.concurrent.TimeUnit;
  * synscope.connection.spans=true}, a {@code tcp.connection} span.
  */
 final class ConnectionLifetimes {
-  private static final int MAX_OPEN = 262_144;
-
   /** What is remembered of an open connection. */
   record Open(
       boolean client,
@@ -33,36 +30,53 @@ final class ConnectionLifetimes {
       InetSocketAddress peer,
       InetSocketAddress local) {}
 
-  private final ChannelTable<Open> open =
-      new ChannelTable<>("open connections followed to their close", MAX_OPEN);
+  private final DescriptorTable<Open> open =
+      new DescriptorTable<>("open connections followed to their close");
   private final Tracer tracer;
   private final NanoClock clock;
   private final KernelFacts kernel;
   private final TcpMetrics metrics;
+  private final boolean followed;
   private final boolean spans;
 
+  /**
+   * @param followed whether anything reads what a close tells (the meters go somewhere, or spans
+   *     are made): if not, connections are not remembered at all
+   * @param spans make a {@code tcp.connection} span at each close
+   */
   ConnectionLifetimes(
-      Tracer tracer, NanoClock clock, KernelFacts kernel, TcpMetrics metrics, boolean spans) {
+      Tracer tracer,
+      NanoClock clock,
+      KernelFacts kernel,
+      TcpMetrics metrics,
+      boolean followed,
+      boolean spans) {
     this.tracer = tracer;
     this.clock = clock;
     this.kernel = kernel;
     this.metrics = metrics;
+    this.followed = followed;
     this.spans = spans;
+  }
+
+  /** Whether connections are to be remembered until they close. */
+  boolean followed() {
+    return followed;
   }
 
   /**
    * Remembers a connection; {@code owner} is the object whose close ends it (the socket's {@code
-   * SocketImpl}, or the channel).
+   * SocketImpl}, or the channel), {@code fd} its descriptor.
    */
-  void opened(Object owner, Open connection) {
+  void opened(Object owner, int fd, Open connection) {
     if (owner != null) {
-      open.put(owner, connection);
+      open.put(fd, owner, connection);
     }
   }
 
   /** The owner is about to close: if it is a traced connection, account for its life. */
   void closing(Object owner, int fd) {
-    Open o = open.remove(owner);
+    Open o = open.remove(fd, owner);
     if (o == null) {
       return;
     }
@@ -109,7 +123,7 @@ final class ConnectionLifetimes {
             .setStartTimestamp(clock.epochNanos(o.establishedNanos()), TimeUnit.NANOSECONDS)
             .setAttribute(NETWORK_TRANSPORT, "tcp")
             .setAttribute(NETWORK_TYPE, IpAddresses.networkType(o.peer().getAddress()))
-            .setAttribute(NETWORK_PEER_ADDRESS, InetAddressText.format(o.peer().getAddress()))
+            .setAttribute(NETWORK_PEER_ADDRESS, IpAddresses.text(o.peer().getAddress()))
             .setAttribute(NETWORK_PEER_PORT, (long) o.peer().getPort())
             .setAttribute(TCP_BYTES_ACKED, s.bytesAcked())
             .setAttribute(TCP_BYTES_RECEIVED, s.bytesReceived())
@@ -118,7 +132,7 @@ final class ConnectionLifetimes {
             .setAttribute(TCP_CLOSED_FIRST, s.closedFirst())
             .setAttribute(TCP_STATE_LEFT, s.stateLeft());
     if (o.local() != null && o.local().getAddress() != null) {
-      b.setAttribute(NETWORK_LOCAL_ADDRESS, InetAddressText.format(o.local().getAddress()))
+      b.setAttribute(NETWORK_LOCAL_ADDRESS, IpAddresses.text(o.local().getAddress()))
           .setAttribute(NETWORK_LOCAL_PORT, (long) o.local().getPort());
     }
     b.startSpan().end(clock.epochNanos(endNanos), TimeUnit.NANOSECONDS);

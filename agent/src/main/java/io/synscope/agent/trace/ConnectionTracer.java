@@ -55,6 +55,8 @@ public final class ConnectionTracer implements SocketEvents {
   private volatile boolean acceptOn;
 
   /**
+   * @param metricsRead whether {@code metrics} go anywhere: when they don't and {@code
+   *     connectionSpans} is off, connections are not followed to their close at all
    * @param connectionSpans also make a {@code tcp.connection} span per traced connection
    */
   public ConnectionTracer(
@@ -62,6 +64,7 @@ public final class ConnectionTracer implements SocketEvents {
       ApplicationContexts parents,
       KernelFacts kernel,
       TcpMetrics metrics,
+      boolean metricsRead,
       boolean traceConnect,
       boolean traceAccept,
       boolean connectionSpans) {
@@ -72,7 +75,9 @@ public final class ConnectionTracer implements SocketEvents {
     this.connects =
         new ConnectSpans(tracer, clock, metrics, kernel.synRetransmitsBeforeGivingUp());
     this.accepts = new AcceptSpans(tracer, clock, metrics);
-    this.lifetimes = new ConnectionLifetimes(tracer, clock, kernel, metrics, connectionSpans);
+    this.lifetimes =
+        new ConnectionLifetimes(
+            tracer, clock, kernel, metrics, metricsRead || connectionSpans, connectionSpans);
     this.failed = new FailedConnects(kernel);
     this.connectOn = traceConnect;
     this.acceptOn = traceAccept;
@@ -102,11 +107,12 @@ public final class ConnectionTracer implements SocketEvents {
         return;
       }
       Object owner = descriptors == null ? null : descriptors.ownerOf(socket);
+      int fd = owner == null ? -1 : descriptors.ofOwner(owner);
       InetSocketAddress local = (InetSocketAddress) socket.getLocalSocketAddress();
-      TcpInfo info = owner == null ? null : kernel.tcpInfo(descriptors.ofOwner(owner));
+      TcpInfo info = kernel.tcpInfo(fd);
       SpanContext span =
           connects.end(API_SOCKET, false, parent, isa, local, startNanos, endNanos, null, info);
-      opened(owner, true, endNanos, span, isa, local);
+      opened(owner, fd, true, endNanos, span, isa, local);
     } catch (Throwable t) {
       connectFailed(t);
     }
@@ -183,7 +189,7 @@ public final class ConnectionTracer implements SocketEvents {
     TcpInfo info = kernel.tcpInfo(fd);
     SpanContext span =
         connects.end(api, nonBlocking, parent, remote, local, startNanos, endNanos, null, info);
-    opened(channel, true, endNanos, span, remote, local);
+    opened(channel, fd, true, endNanos, span, remote, local);
   }
 
   @Override
@@ -402,7 +408,7 @@ public final class ConnectionTracer implements SocketEvents {
             info,
             infoNanos,
             kernel.tcpInfo(listenerFd));
-    opened(owner, false, a.establishedNanos(), a.span(), peer, local);
+    opened(owner, fd, false, a.establishedNanos(), a.span(), peer, local);
   }
 
   // ---- close ----
@@ -433,13 +439,16 @@ public final class ConnectionTracer implements SocketEvents {
 
   private void opened(
       Object owner,
+      int fd,
       boolean client,
       long establishedNanos,
       SpanContext span,
       InetSocketAddress peer,
       InetSocketAddress local) {
-    lifetimes.opened(
-        owner, new ConnectionLifetimes.Open(client, establishedNanos, span, peer, local));
+    if (lifetimes.followed()) {
+      lifetimes.opened(
+          owner, fd, new ConnectionLifetimes.Open(client, establishedNanos, span, peer, local));
+    }
   }
 
   private void connectFailed(Throwable t) {
