@@ -28,7 +28,9 @@ import java.util.function.ToDoubleFunction;
  * have compiled the agent's paths) and {@code bench.measureMillis} (3000) per run, {@code
  * bench.maxConnections} (1000000 per run: more than fits the window at the speeds seen, a bound so
  * that a run can never churn without end), {@code bench.jfr} (a directory: record each run with
- * the agent there with JFR's profiling settings).
+ * the agent there with JFR's profiling settings), {@code bench.agentOptions} (more agent options
+ * for the runs whose spans are not exported, comma-separated: {@code
+ * synscope.prometheus.port=9464} measures the connections' lifetime meters too).
  *
  * <p>Exits 0 whether or not the targets are met, and 1 when something broke.
  */
@@ -46,6 +48,7 @@ public final class ChurnBenchmark {
   private final long measureMillis = Long.getLong("bench.measureMillis", 3000);
   private final long maxConnections = Long.getLong("bench.maxConnections", 1_000_000);
   private final String jfrDirectory = System.getProperty("bench.jfr", "");
+  private final String agentOptions = System.getProperty("bench.agentOptions", "");
   private final Path agentJar =
       Paths.get(System.getProperty("bench.agentJar", "target/synscope-agent.jar"));
   private int runNumber;
@@ -79,6 +82,10 @@ public final class ChurnBenchmark {
         measureMillis,
         pairs);
     String none = "otel.traces.exporter=none,otel.metrics.exporter=none";
+    if (!agentOptions.isEmpty()) {
+      none += "," + agentOptions;
+      System.out.println("Agent options added to the runs with the agent: " + agentOptions);
+    }
     List<ChurnRun[]> main = measurePairs(pairs, WITH, none);
     printRuns(main);
     printPairs(main);
