@@ -39,35 +39,49 @@ public final class AgentTelemetry {
   }
 
   /**
-   * Builds the SDK on an agent thread, so that anything it connects to while starting is not
-   * traced, and flushes it when the JVM exits.
+   * Starts building the SDK on an agent thread, so that anything it connects to while starting is
+   * not traced, and so that the agent can prepare its instrumentation meanwhile; {@link
+   * Building#await} gives the result, which is flushed when the JVM exits.
    */
-  public static AgentTelemetry start(AgentConfig config, String version) throws Exception {
-    AtomicReference<Object> result = new AtomicReference<>();
-    AtomicBoolean metricsExported = new AtomicBoolean();
-    ExportHealth health = new ExportHealth(HEALTH_INTERVAL_SECONDS);
-    Thread builder =
-        new AgentThread(
-            () -> {
-              try {
-                result.set(build(config, health, metricsExported));
-              } catch (Throwable t) {
-                result.set(t);
-              }
-            },
-            "synscope-start");
-    builder.start();
-    builder.join();
-    if (result.get() instanceof Throwable) {
-      Throwable t = (Throwable) result.get();
-      throw t instanceof Exception ? (Exception) t : new IllegalStateException(t);
+  public static Building startBuilding(AgentConfig config) {
+    return new Building(config);
+  }
+
+  /** An SDK being built. */
+  public static final class Building {
+    private final AtomicReference<Object> result = new AtomicReference<>();
+    private final AtomicBoolean metricsExported = new AtomicBoolean();
+    private final ExportHealth health = new ExportHealth(HEALTH_INTERVAL_SECONDS);
+    private final Thread builder;
+
+    private Building(AgentConfig config) {
+      builder =
+          new AgentThread(
+              () -> {
+                try {
+                  result.set(build(config, health, metricsExported));
+                } catch (Throwable t) {
+                  result.set(t);
+                }
+              },
+              "synscope-start");
+      builder.start();
     }
-    AgentTelemetry telemetry =
-        new AgentTelemetry((OpenTelemetrySdk) result.get(), health, metricsExported.get());
-    health.start();
-    Runtime.getRuntime()
-        .addShutdownHook(new AgentThread(telemetry::shutdown, "synscope-shutdown"));
-    return telemetry;
+
+    /** Waits for the SDK; throws what rejected the configuration. */
+    public AgentTelemetry await() throws Exception {
+      builder.join();
+      if (result.get() instanceof Throwable) {
+        Throwable t = (Throwable) result.get();
+        throw t instanceof Exception ? (Exception) t : new IllegalStateException(t);
+      }
+      AgentTelemetry telemetry =
+          new AgentTelemetry((OpenTelemetrySdk) result.get(), health, metricsExported.get());
+      health.start();
+      Runtime.getRuntime()
+          .addShutdownHook(new AgentThread(telemetry::shutdown, "synscope-shutdown"));
+      return telemetry;
+    }
   }
 
   private static OpenTelemetrySdk build(

@@ -12,12 +12,14 @@ import java.lang.instrument.Instrumentation;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.Set;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.utility.JavaModule;
 
 /**
@@ -25,19 +27,16 @@ import net.bytebuddy.utility.JavaModule;
  * {@code sun.nio.ch.SocketChannelImpl}, {@code sun.nio.ch.ServerSocketChannelImpl} and the Linux
  * asynchronous channels {@code sun.nio.ch.UnixAsynchronous(Server)SocketChannelImpl}. Classes
  * already loaded (always the case after a late attach) are retransformed.
+ *
+ * <p>In two steps, so that the agent can do other start-up work while the second waits: {@link
+ * #prepare} describes the advice (the costly part, a few hundred classes of Byte Buddy loaded and
+ * run for the first time), {@link #install} installs it.
  */
 public final class SocketInstrumentation {
   private SocketInstrumentation() {}
 
-  /**
-   * Installs the advice. java.base is made to read the module of {@link Hooks} first, since the
-   * inlined advice calls it from inside java.base.
-   */
-  public static ResettableClassFileTransformer install(Instrumentation inst) {
-    Module javaBase = Object.class.getModule();
-    inst.redefineModule(
-        javaBase, Set.of(Hooks.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of());
-
+  /** Describes the advice and the classes it goes into; nothing is installed yet. */
+  public static AgentBuilder prepare() {
     // Advice is prepared before the agent is installed: describing an advice method loads the
     // JDK types in its signature, which must not happen while those very types are being loaded.
     AsmVisitorWrapper socketConnect =
@@ -90,38 +89,52 @@ public final class SocketInstrumentation {
         Advice.to(AsyncFinishAcceptAdvice.class).on(named("finishAccept"));
 
     return newAgentBuilder()
-        .disableClassFormatChanges()
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)
-        .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-        .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-        .with(new FailureListener())
-        .ignore(none())
-        .type(named("java.net.Socket"))
-        .transform((builder, type, loader, module, domain) -> builder.visit(socketConnect))
-        .type(named("java.net.ServerSocket"))
-        .transform((builder, type, loader, module, domain) -> builder.visit(serverSocketAccept))
-        .type(named("sun.nio.ch.SocketChannelImpl"))
-        .transform(
-            (builder, type, loader, module, domain) ->
-                builder
-                    .visit(channelConnect)
-                    .visit(channelBlockingConnect)
-                    .visit(channelFinishConnect)
-                    .visit(channelClose))
-        .type(named("sun.nio.ch.NioSocketImpl"))
-        .transform((builder, type, loader, module, domain) -> builder.visit(implClose))
-        .type(named("sun.nio.ch.ServerSocketChannelImpl"))
-        .transform((builder, type, loader, module, domain) -> builder.visit(channelAccept))
-        .type(named("sun.nio.ch.UnixAsynchronousSocketChannelImpl"))
-        .transform(
-            (builder, type, loader, module, domain) ->
-                builder.visit(asyncConnect).visit(asyncFinishConnect).visit(asyncChannelClose))
-        .type(named("sun.nio.ch.UnixAsynchronousServerSocketChannelImpl"))
-        .transform(
-            (builder, type, loader, module, domain) ->
-                builder.visit(asyncAcceptStart).visit(asyncFinishAccept))
-        .installOn(inst);
+            .disableClassFormatChanges()
+            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+            // Passes over the loaded classes until no new one turns up: a class loaded while
+            // another is being transformed (describing SocketChannelImpl loads Socket on JDK 25)
+            // is not transformed as it loads, and must be found by the next pass.
+            .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)
+            .with(AgentBuilder.PoolStrategy.Default.FAST)
+            .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+            .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+            .with(new FailureListener())
+            .ignore(none())
+            .type(named("java.net.Socket"))
+            .transform((builder, type, loader, module, domain) -> builder.visit(socketConnect))
+            .type(named("java.net.ServerSocket"))
+            .transform((builder, type, loader, module, domain) -> builder.visit(serverSocketAccept))
+            .type(named("sun.nio.ch.SocketChannelImpl"))
+            .transform(
+                (builder, type, loader, module, domain) ->
+                    builder
+                        .visit(channelConnect)
+                        .visit(channelBlockingConnect)
+                        .visit(channelFinishConnect)
+                        .visit(channelClose))
+            .type(named("sun.nio.ch.NioSocketImpl"))
+            .transform((builder, type, loader, module, domain) -> builder.visit(implClose))
+            .type(named("sun.nio.ch.ServerSocketChannelImpl"))
+            .transform((builder, type, loader, module, domain) -> builder.visit(channelAccept))
+            .type(named("sun.nio.ch.UnixAsynchronousSocketChannelImpl"))
+            .transform(
+                (builder, type, loader, module, domain) ->
+                    builder.visit(asyncConnect).visit(asyncFinishConnect).visit(asyncChannelClose))
+            .type(named("sun.nio.ch.UnixAsynchronousServerSocketChannelImpl"))
+            .transform(
+                (builder, type, loader, module, domain) ->
+                    builder.visit(asyncAcceptStart).visit(asyncFinishAccept));
+  }
+
+  /**
+   * Installs prepared advice. java.base is made to read the module of {@link Hooks} first, since
+   * the inlined advice calls it from inside java.base.
+   */
+  public static void install(Instrumentation inst, AgentBuilder prepared) {
+    Module javaBase = Object.class.getModule();
+    inst.redefineModule(
+        javaBase, Set.of(Hooks.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of());
+    prepared.installOn(inst);
   }
 
   /**
@@ -136,7 +149,10 @@ public final class SocketInstrumentation {
     String before = System.getProperty(key);
     System.setProperty(key, "true");
     try {
-      return new AgentBuilder.Default();
+      return new AgentBuilder.Default(
+          new ByteBuddy()
+              .with(TypeValidation.DISABLED)
+              .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE));
     } finally {
       if (before == null) {
         System.clearProperty(key);

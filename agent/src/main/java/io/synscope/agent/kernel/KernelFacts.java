@@ -42,26 +42,18 @@ public final class KernelFacts {
     return synRetransmitsBeforeGivingUp;
   }
 
-  /** Prepares descriptor access and checks that getsockopt works. */
+  /**
+   * Prepares descriptor access. Whether getsockopt can be called (JNA loads its native library,
+   * the JDK allows native access) is found at the first call, not here: loading JNA takes a tenth
+   * of a second that the application's start-up need not wait for, and the listener poller's
+   * thread has usually loaded it by the time the first connection needs it.
+   */
   public static KernelFacts create(Instrumentation inst) {
     if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
       AgentLog.info("not Linux: spans carry no kernel data (tcp_info)");
       return new KernelFacts(null, false);
     }
-    SocketDescriptors descriptors = SocketDescriptors.create(inst);
-    if (descriptors == null) {
-      return new KernelFacts(null, false);
-    }
-    try {
-      // -1 is never a descriptor: EBADF proves the call reaches the kernel.
-      TcpInfoSockopt.read(-1);
-    } catch (ProbeException expected) {
-      return new KernelFacts(descriptors, true);
-    } catch (Throwable t) {
-      AgentLog.warn("getsockopt(TCP_INFO) cannot be called; spans carry no kernel data: " + t);
-      return new KernelFacts(descriptors, false);
-    }
-    return new KernelFacts(descriptors, true);
+    return new KernelFacts(SocketDescriptors.create(inst), true);
   }
 
   /** Descriptor access, or null when this JDK's socket classes are not as expected. */
@@ -80,7 +72,8 @@ public final class KernelFacts {
       return null; // the socket closed meanwhile
     } catch (Throwable t) {
       working = false;
-      AgentLog.warn("getsockopt(TCP_INFO) failed; spans carry no kernel data from now on: " + t);
+      AgentLog.warn(
+          "getsockopt(TCP_INFO) cannot be called; spans carry no kernel data from now on: " + t);
       return null;
     }
   }

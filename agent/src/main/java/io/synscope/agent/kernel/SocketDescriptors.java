@@ -25,11 +25,15 @@ import java.util.Set;
 public final class SocketDescriptors {
   private static final SocketDescriptors INSTANCE = new SocketDescriptors();
 
+  private volatile boolean usable = true;
+
   private SocketDescriptors() {}
 
   /**
-   * Opens the JDK's socket packages to the agent and prepares the handles; null (with one warning)
-   * when this JDK's classes don't have the expected fields.
+   * Opens the JDK's socket packages to the agent. The handles are prepared on first use: looking
+   * them up loads the socket classes, which at start-up would make them classes to retransform
+   * instead of classes instrumented as they load, and costs an application that never opens a
+   * socket for nothing.
    */
   public static SocketDescriptors create(Instrumentation inst) {
     Module javaBase = Object.class.getModule();
@@ -44,15 +48,7 @@ public final class SocketDescriptors {
             "sun.nio.ch", Set.of(agent)),
         Set.of(),
         Map.of());
-    try {
-      Fields.check();
-      return INSTANCE;
-    } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      AgentLog.warn(
-          "this JDK's socket classes are not as expected; spans carry no kernel data: " + cause);
-      return null;
-    }
+    return INSTANCE;
   }
 
   /**
@@ -65,7 +61,14 @@ public final class SocketDescriptors {
     if (ch != null) {
       return ch;
     }
-    return platformImpl(Fields.SOCKET_IMPL.getVolatile(socket));
+    if (!usable) {
+      return null;
+    }
+    try {
+      return platformImpl(Fields.SOCKET_IMPL.getVolatile(socket));
+    } catch (LinkageError e) {
+      return unusable(e, null);
+    }
   }
 
   /** The descriptor of a {@link Socket}; -1 if none. */
@@ -79,7 +82,14 @@ public final class SocketDescriptors {
     if (ch != null) {
       return ofOwner(ch);
     }
-    return ofOwner(platformImpl(Fields.SERVER_SOCKET_IMPL.getVolatile(server)));
+    if (!usable) {
+      return -1;
+    }
+    try {
+      return ofOwner(platformImpl(Fields.SERVER_SOCKET_IMPL.getVolatile(server)));
+    } catch (LinkageError e) {
+      return unusable(e, -1);
+    }
   }
 
   private static Object platformImpl(Object impl) {
@@ -94,6 +104,31 @@ public final class SocketDescriptors {
    * asynchronous; server or not); -1 if none.
    */
   public int ofOwner(Object owner) {
+    if (!usable) {
+      return -1;
+    }
+    try {
+      return descriptorOf(owner);
+    } catch (LinkageError e) {
+      return unusable(e, -1);
+    }
+  }
+
+  /**
+   * The handles could not be prepared (this JDK's classes are not as expected): says so once, and
+   * from then on answers that there is no descriptor.
+   */
+  private <T> T unusable(LinkageError e, T answer) {
+    if (usable) {
+      usable = false;
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      AgentLog.warn(
+          "this JDK's socket classes are not as expected; spans carry no kernel data: " + cause);
+    }
+    return answer;
+  }
+
+  private static int descriptorOf(Object owner) {
     if (owner instanceof SocketImpl) {
       Object fd = Fields.IMPL_FD.get(owner);
       return fd instanceof FileDescriptor ? (int) Fields.FD_INT.get(fd) : -1;
@@ -117,7 +152,8 @@ public final class SocketDescriptors {
    * The handles, in static final fields so that the JIT treats them as constants and a read
    * compiles to a plain field load (a handle in an instance field is invoked through its generic
    * adapter, several times slower on a path taken a few times per connection). Initialised on
-   * first use, which must come after the packages were opened.
+   * first use, which comes after the packages were opened; a class or field missing here makes
+   * the initialisation fail, and every use after it.
    */
   private static final class Fields {
     static final VarHandle SOCKET_IMPL = field(Socket.class, "impl", SocketImpl.class);
@@ -140,12 +176,9 @@ public final class SocketDescriptors {
 
     private Fields() {}
 
-    /** Runs the initialiser, or throws what it threw. */
-    static void check() {}
-
     private static Class<?> type(String name) {
       try {
-        return Class.forName(name);
+        return Class.forName(name, false, null); // loaded, not initialised: cheaper
       } catch (ClassNotFoundException e) {
         throw new IllegalStateException("no class " + name, e);
       }

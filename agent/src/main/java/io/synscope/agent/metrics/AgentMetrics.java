@@ -13,8 +13,8 @@ import io.synscope.agent.export.AgentTelemetry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,22 +41,26 @@ public final class AgentMetrics implements AutoCloseable {
   private final CompositeMeterRegistry registry;
   private final TcpMetrics tcp;
   private final List<AutoCloseable> routes;
+  private final boolean exported;
 
   private AgentMetrics(
-      CompositeMeterRegistry registry, TcpMetrics tcp, List<AutoCloseable> routes) {
+      CompositeMeterRegistry registry,
+      TcpMetrics tcp,
+      List<AutoCloseable> routes,
+      boolean exported) {
     this.registry = registry;
     this.tcp = tcp;
     this.routes = routes;
+    this.exported = exported;
   }
 
   /**
-   * Builds the registry with the routes the configuration asks for. A route that cannot start
-   * (the port is taken, the host is not an address of this machine) is reported in one line and
-   * left out; the others work and the application carries on.
+   * Builds the registry, with the OTLP route when the configuration asks for it; the Prometheus
+   * endpoint comes with {@link #servePrometheus}.
    */
   public static AgentMetrics start(AgentConfig config, AgentTelemetry telemetry) {
     CompositeMeterRegistry registry = new CompositeMeterRegistry();
-    List<AutoCloseable> routes = new ArrayList<>();
+    List<AutoCloseable> routes = new CopyOnWriteArrayList<>();
     if (telemetry.metricsExported()) {
       MeterRegistry otlp =
           OpenTelemetryMeterRegistry.builder(
@@ -66,41 +70,53 @@ public final class AgentMetrics implements AutoCloseable {
       registry.add(otlp);
       routes.add(otlp::close);
     }
-    int port = config.getInt(AgentOption.PROMETHEUS_PORT);
-    if (port > 0) {
-      String host = config.getText(AgentOption.PROMETHEUS_HOST);
-      PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      try {
-        PrometheusEndpoint endpoint =
-            PrometheusEndpoint.start(
-                new InetSocketAddress(InetAddress.getByName(host), port),
-                prometheus::scrape,
-                SCRAPE_REQUEST_TIMEOUT_MILLIS);
-        registry.add(prometheus);
-        routes.add(endpoint);
-        routes.add(prometheus::close);
-        AgentLog.info("metrics for Prometheus at http://" + host + ":" + port + "/metrics");
-      } catch (IOException | RuntimeException e) {
-        prometheus.close();
-        AgentLog.warn(
-            "no Prometheus endpoint: cannot listen on "
-                + AgentOption.PROMETHEUS_HOST.key()
-                + "="
-                + host
-                + " "
-                + AgentOption.PROMETHEUS_PORT.key()
-                + "="
-                + port
-                + " ("
-                + e
-                + "); metrics by other routes are unaffected");
-      }
-    }
     TcpMetrics tcp = new TcpMetrics();
     tcp.bindTo(registry);
     new SpanLossMetrics(telemetry.health()).bindTo(registry);
     telemetry.health().refreshEvery(SPAN_LOSS_REFRESH_SECONDS);
-    return new AgentMetrics(registry, tcp, routes);
+    boolean exported =
+        telemetry.metricsExported() || config.getInt(AgentOption.PROMETHEUS_PORT) > 0;
+    return new AgentMetrics(registry, tcp, routes, exported);
+  }
+
+  /**
+   * Serves the meters for Prometheus at {@code http://<synscope.prometheus.host>:<port>/metrics}
+   * when {@code synscope.prometheus.port} is set. An endpoint that cannot start (the port is taken,
+   * the host is not an address of this machine) is reported in one line and left out; the other
+   * route works and the application carries on.
+   */
+  public void servePrometheus(AgentConfig config) {
+    int port = config.getInt(AgentOption.PROMETHEUS_PORT);
+    if (port <= 0) {
+      return;
+    }
+    String host = config.getText(AgentOption.PROMETHEUS_HOST);
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try {
+      PrometheusEndpoint endpoint =
+          PrometheusEndpoint.start(
+              new InetSocketAddress(InetAddress.getByName(host), port),
+              prometheus::scrape,
+              SCRAPE_REQUEST_TIMEOUT_MILLIS);
+      registry.add(prometheus);
+      routes.add(endpoint);
+      routes.add(prometheus::close);
+      AgentLog.info("metrics for Prometheus at http://" + host + ":" + port + "/metrics");
+    } catch (IOException | RuntimeException e) {
+      prometheus.close();
+      AgentLog.warn(
+          "no Prometheus endpoint: cannot listen on "
+              + AgentOption.PROMETHEUS_HOST.key()
+              + "="
+              + host
+              + " "
+              + AgentOption.PROMETHEUS_PORT.key()
+              + "="
+              + port
+              + " ("
+              + e
+              + "); metrics by other routes are unaffected");
+    }
   }
 
   /** Where the agent's meters go; others register theirs here too. */
@@ -108,9 +124,9 @@ public final class AgentMetrics implements AutoCloseable {
     return registry;
   }
 
-  /** Whether the meters leave the process by some route (OTLP, Prometheus). */
+  /** Whether the meters are to leave the process by some route (OTLP, Prometheus). */
   public boolean exported() {
-    return !routes.isEmpty();
+    return exported;
   }
 
   /** The per-connection meters, for the tracer to record into. */

@@ -98,7 +98,7 @@ class LateAttachIT {
       assertQueuedDuring(accept, server, client);
       assertThat(app.stderr())
           .contains("[synscope] agent ")
-          .contains(" attached: tracing TCP connects and accepts")
+          .containsPattern(" attached in \\d+ ms: tracing TCP connects and accepts")
           .doesNotContain("[synscope] WARN");
     }
   }

@@ -12,6 +12,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteOrder;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Parses the text of {@code /proc/net/tcp} and {@code /proc/net/tcp6}, as printed by {@code
@@ -77,10 +79,18 @@ final class ProcNetTcpParser {
       line = header;
       throw malformed("expected the header line starting with 'sl'");
     }
+    // The kernel prints this file a buffer at a time and finds its place again by counting
+    // sockets, so a socket opened or closed meanwhile in an earlier hash bucket shifts the count
+    // and the next buffer can start with a socket printed already. A socket with an inode is
+    // one socket: the second sighting is left out.
+    Set<Long> inodes = new HashSet<>();
     while ((line = reader.readLine()) != null) {
       lineNumber++;
       TcpSocket socket = parseLine(query);
-      if (socket != null && !visitor.visit(socket)) {
+      if (socket == null || (socket.inode() != 0 && !inodes.add(socket.inode()))) {
+        continue;
+      }
+      if (!visitor.visit(socket)) {
         return false;
       }
     }
