@@ -28,7 +28,9 @@ import java.util.function.ToDoubleFunction;
  * threads; in keep-alive mode, as many connections), {@code bench.warmupMillis} (5000) and {@code
  * bench.measureMillis} (3000) per run, {@code bench.maxRequests} (5000000 per run: a bound so that
  * a run can never go on without end), {@code bench.modes} ({@code close,keep-alive}), {@code
- * bench.jfr} (a directory: record each run with the agent there with JFR's profiling settings).
+ * bench.agentArgs} (more agent arguments after the receiver's endpoint, e.g. {@code
+ * otel.traces.exporter=none} to see what the export costs), {@code bench.jfr} (a directory:
+ * record each run with the agent there with JFR's profiling settings).
  *
  * <p>Exits 0 whether or not the targets are met, and 1 when something broke.
  */
@@ -41,7 +43,6 @@ public final class HttpBenchmark {
           HttpServiceApp.KEEP_ALIVE, "keep-alive connections");
   private static final long RUN_TIMEOUT_SECONDS = 120;
   private static final String WITHOUT = "without agent";
-  private static final String WITH = "agent, OTLP export";
 
   private final int pairs = Integer.getInteger("bench.pairs", 5);
   private final int clients = Integer.getInteger("bench.clients", 4);
@@ -50,6 +51,7 @@ public final class HttpBenchmark {
   private final long maxRequests = Long.getLong("bench.maxRequests", 5_000_000);
   private final List<String> modes =
       List.of(System.getProperty("bench.modes", "close,keep-alive").split(","));
+  private final String extraAgentArgs = System.getProperty("bench.agentArgs", "");
   private final String jfrDirectory = System.getProperty("bench.jfr", "");
   private final Path agentJar =
       Paths.get(System.getProperty("bench.agentJar", "target/synscope-agent.jar"));
@@ -86,28 +88,33 @@ public final class HttpBenchmark {
         Locale.ROOT,
         "Each run: a JVM of its own, an HTTP/1.1 server and %d client threads, %d ms warm-up, then"
             + " %d ms measured; %d pairs per mode, order alternating; with the agent every span"
-            + " is exported over OTLP/HTTP to a receiver in the benchmark's JVM%n%n",
+            + " is exported over OTLP/HTTP to a receiver in the benchmark's JVM%s%n%n",
         clients,
         warmupMillis,
         measureMillis,
-        pairs);
+        pairs,
+        extraAgentArgs.isEmpty() ? "" : "; agent (+args): also " + extraAgentArgs);
 
     Map<String, List<HttpRun[]>> byMode = new LinkedHashMap<>();
     modes.forEach(m -> byMode.put(m, new ArrayList<>()));
     try (OtlpSink sink = OtlpSink.start()) {
-      String agentArgs = "otel.exporter.otlp.endpoint=" + sink.endpoint();
+      String agentArgs =
+          "otel.exporter.otlp.endpoint="
+              + sink.endpoint()
+              + (extraAgentArgs.isEmpty() ? "" : "," + extraAgentArgs);
+      String withName = extraAgentArgs.isEmpty() ? "agent, OTLP export" : "agent (+args)";
       for (int i = 0; i < pairs; i++) {
         for (String mode : modes) {
           HttpRun without;
-          HttpRun with;
+          HttpRun withAgent;
           if (i % 2 == 0) {
             without = measure(mode, WITHOUT, null, sink);
-            with = measure(mode, WITH, agentArgs, sink);
+            withAgent = measure(mode, withName, agentArgs, sink);
           } else {
-            with = measure(mode, WITH, agentArgs, sink);
+            withAgent = measure(mode, withName, agentArgs, sink);
             without = measure(mode, WITHOUT, null, sink);
           }
-          byMode.get(mode).add(new HttpRun[] {without, with});
+          byMode.get(mode).add(new HttpRun[] {without, withAgent});
         }
       }
     }
