@@ -23,7 +23,8 @@ record ChurnRun(
     if (r.flag("cutShort")) {
       throw new IOException(
           "the run made its most connections before its window ended (raise"
-              + " bench.maxConnections): " + line);
+              + " bench.maxConnections): "
+              + line);
     }
     return new ChurnRun(
         variant,
@@ -38,7 +39,13 @@ record ChurnRun(
 
   ChurnRun withTimeWaitLeft(long count) {
     return new ChurnRun(
-        variant, process, connections, clientCpuNanos, serverCpuNanos, totalConnections, port,
+        variant,
+        process,
+        connections,
+        clientCpuNanos,
+        serverCpuNanos,
+        totalConnections,
+        port,
         count);
   }
 

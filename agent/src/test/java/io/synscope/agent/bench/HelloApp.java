@@ -6,10 +6,10 @@ import java.util.Locale;
 
 /**
  * The application of the start-up benchmark: prints a greeting and exits. With the argument {@code
- * heap} it then also measures, at the end of main, the heap used before and after a full
- * collection ({@code System.gc()}) and the committed heap, and prints them in a {@code RESULT}
- * line, with the time from the JVM's start to main, the classes loaded, the live threads and the
- * non-heap memory used.
+ * heap} it then also measures, at the end of main, the heap used before and after a full collection
+ * ({@code System.gc()}) and the committed heap, and prints them in a {@code RESULT} line, with the
+ * time from the JVM's start to main, the classes loaded, the live threads and the non-heap memory
+ * used.
  *
  * <p>The heap figures come from {@link Runtime} ({@code totalMemory - freeMemory} used, {@code
  * totalMemory} committed), read before anything of the management API is loaded, so that its own

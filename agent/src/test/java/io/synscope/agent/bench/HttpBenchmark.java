@@ -5,6 +5,7 @@ import static io.synscope.agent.bench.Medians.median;
 import static io.synscope.agent.bench.Medians.min;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -25,12 +26,13 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Run with {@code mvn -B -pl agent -am -Pbenchmark-http verify}. Settings (system properties,
  * passed through Maven with {@code -D}): {@code bench.pairs} (5), {@code bench.clients} (4 client
- * threads; in keep-alive mode, as many connections), {@code bench.warmupMillis} (5000) and {@code
+ * threads; in keep-alive mode, as many connections), {@code bench.warmupMillis} (8000: with 5000,
+ * the JIT was still compiling for seconds in the window on a busy machine) and {@code
  * bench.measureMillis} (3000) per run, {@code bench.maxRequests} (5000000 per run: a bound so that
  * a run can never go on without end), {@code bench.modes} ({@code close,keep-alive}), {@code
  * bench.agentArgs} (more agent arguments after the receiver's endpoint, e.g. {@code
- * otel.traces.exporter=none} to see what the export costs), {@code bench.jfr} (a directory:
- * record each run with the agent there with JFR's profiling settings).
+ * otel.traces.exporter=none} to see what the export costs), {@code bench.jfr} (a directory: record
+ * each run with the agent there with JFR's profiling settings).
  *
  * <p>Exits 0 whether or not the targets are met, and 1 when something broke.
  */
@@ -46,7 +48,7 @@ public final class HttpBenchmark {
 
   private final int pairs = Integer.getInteger("bench.pairs", 5);
   private final int clients = Integer.getInteger("bench.clients", 4);
-  private final long warmupMillis = Long.getLong("bench.warmupMillis", 5000);
+  private final long warmupMillis = Long.getLong("bench.warmupMillis", 8000);
   private final long measureMillis = Long.getLong("bench.measureMillis", 3000);
   private final long maxRequests = Long.getLong("bench.maxRequests", 5_000_000);
   private final List<String> modes =
@@ -156,29 +158,38 @@ public final class HttpBenchmark {
     command.add(Long.toString(measureMillis));
     command.add(Long.toString(maxRequests));
     long[] before = sink.counts();
+    long receiverCpuBefore = ownCpuNanos();
     ForkedApp.Outcome outcome =
         ForkedApp.run(
-            "run " + runNumber + " (" + mode + ", " + variant + ")",
-            command,
-            RUN_TIMEOUT_SECONDS);
+            "run " + runNumber + " (" + mode + ", " + variant + ")", command, RUN_TIMEOUT_SECONDS);
     // The agent flushes its spans before its JVM exits: the receiver has them all by now.
     long[] after = sink.counts();
+    long receiverCpu = ownCpuNanos() - receiverCpuBefore;
     outcome.printNews(List.of());
     ResultLine result = outcome.result();
     return HttpRun.parse(
         variant,
         mode,
         result,
-        new long[] {after[2] - before[2], after[3] - before[3]},
-        outcome.droppedSpans(),
-        outcome.failedSpans(),
+        new HttpRun.Spans(
+            after[2] - before[2],
+            after[3] - before[3],
+            outcome.droppedSpans(),
+            outcome.failedSpans()),
+        receiverCpu,
         TimeWaitSockets.onPort((int) result.number("port")));
+  }
+
+  /** This JVM's CPU time: while a run goes on, nearly all of it is the receiver's. */
+  private static long ownCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static void printRuns(List<HttpRun[]> pairs) {
     System.out.println(
         "run  variant               req/s   cores  CPU us/req   user    sys  client  server"
-            + "  other   GC n/ms   JIT ms  conns  TIME_WAIT");
+            + "  other   GC n/ms   JIT ms  conns  TIME_WAIT  receiver");
     for (int i = 0; i < pairs.size(); i++) {
       HttpRun[] pair = pairs.get(i);
       boolean withFirst = i % 2 == 1;
@@ -186,7 +197,7 @@ public final class HttpBenchmark {
         System.out.printf(
             Locale.ROOT,
             "%3d  %-18s %8.0f   %5.2f  %10.1f  %5.1f  %5.1f  %6.1f  %6.1f  %5.1f  %4d/%-4d"
-                + "  %7d  %5d  %9d%n",
+                + "  %7d  %5d  %9d  %8.1f%n",
             i + 1,
             r.variant(),
             r.requestsPerSecond(),
@@ -201,7 +212,8 @@ public final class HttpBenchmark {
             r.process().gcMillis(),
             r.process().compileMillis(),
             r.connections(),
-            r.timeWaitLeft());
+            r.timeWaitLeft(),
+            r.receiverMicrosPerRequest());
       }
     }
   }
@@ -242,15 +254,15 @@ public final class HttpBenchmark {
           r.totalConnections(),
           r.expectedSpans(),
           r.receivedSpans(),
-          r.connectSpans(),
-          r.acceptSpans(),
-          r.droppedSpans(),
-          r.failedSpans(),
+          r.spans().connect(),
+          r.spans().accept(),
+          r.spans().dropped(),
+          r.spans().failed(),
           r.unaccountedSpans());
       expected += r.expectedSpans();
       received += r.receivedSpans();
-      dropped += r.droppedSpans();
-      failed += r.failedSpans();
+      dropped += r.spans().dropped();
+      failed += r.spans().failed();
       unaccounted += r.unaccountedSpans();
     }
     System.out.printf(
@@ -275,7 +287,7 @@ public final class HttpBenchmark {
       double[] without = values(p, q -> q[0].requestsPerSecond());
       double[] with = values(p, q -> q[1].requestsPerSecond());
       long unaccounted = p.stream().mapToLong(q -> q[1].unaccountedSpans()).sum();
-      long dropped = p.stream().mapToLong(q -> q[1].droppedSpans()).sum();
+      long dropped = p.stream().mapToLong(q -> q[1].spans().dropped()).sum();
       System.out.printf(
           Locale.ROOT,
           "  %s %s: requests/s with the agent / without: %.3f (pairs %.3f .. %.3f; %,.0f/s"

@@ -4,12 +4,11 @@ import java.io.IOException;
 
 /**
  * What one {@link HttpServiceApp} run measured in its window, parsed from its {@code RESULT} line,
- * and, for a run with the agent, what became of its spans over the whole run (warm-up included).
+ * and what the benchmark saw of the whole run (warm-up included): the spans, the receiver's CPU
+ * time, the TIME_WAIT sockets left.
  *
- * @param connectSpans tcp.connect spans the receiver got from this run
- * @param acceptSpans tcp.accept spans the receiver got from this run
- * @param droppedSpans spans the agent said it dropped, its export queue full
- * @param failedSpans spans the agent said the receiver did not accept
+ * @param receiverCpuNanos CPU time of the benchmark's JVM during the run: the OTLP receiver, and
+ *     reading the run's output
  * @param timeWaitLeft TIME_WAIT sockets of the run's server port found after the run
  */
 record HttpRun(
@@ -23,20 +22,31 @@ record HttpRun(
     long totalRequests,
     long totalConnections,
     int port,
-    long connectSpans,
-    long acceptSpans,
-    long droppedSpans,
-    long failedSpans,
+    Spans spans,
+    long receiverCpuNanos,
     long timeWaitLeft) {
 
+  /**
+   * What became of a run's spans.
+   *
+   * @param connect tcp.connect spans the receiver got from the run
+   * @param accept tcp.accept spans the receiver got from the run
+   * @param dropped spans the agent said it dropped, its export queue full
+   * @param failed spans the agent said the receiver did not accept
+   */
+  record Spans(long connect, long accept, long dropped, long failed) {}
+
   static HttpRun parse(
-      String variant, String mode, ResultLine r, long[] spans, long dropped, long failed,
+      String variant,
+      String mode,
+      ResultLine r,
+      Spans spans,
+      long receiverCpuNanos,
       long timeWaitLeft)
       throws IOException {
     if (r.flag("cutShort")) {
       throw new IOException(
-          "the run made its most requests before its window ended (raise bench.maxRequests): "
-              + r);
+          "the run made its most requests before its window ended (raise bench.maxRequests): " + r);
     }
     return new HttpRun(
         variant,
@@ -49,10 +59,8 @@ record HttpRun(
         r.number("totalRequests"),
         r.number("totalConnections"),
         (int) r.number("port"),
-        spans[0],
-        spans[1],
-        dropped,
-        failed,
+        spans,
+        receiverCpuNanos,
         timeWaitLeft);
   }
 
@@ -86,17 +94,22 @@ record HttpRun(
     return cpuMicrosPerRequest() - clientMicrosPerRequest() - serverMicrosPerRequest();
   }
 
+  /** The benchmark JVM's CPU (the receiver) per request, over the whole run. */
+  double receiverMicrosPerRequest() {
+    return receiverCpuNanos / 1e3 / totalRequests;
+  }
+
   /** The spans a run with the agent should have made: a tcp.connect and a tcp.accept each. */
   long expectedSpans() {
     return 2 * totalConnections;
   }
 
   long receivedSpans() {
-    return connectSpans + acceptSpans;
+    return spans.connect() + spans.accept();
   }
 
   /** Spans neither received nor reported lost by the agent. */
   long unaccountedSpans() {
-    return expectedSpans() - receivedSpans() - droppedSpans - failedSpans;
+    return expectedSpans() - receivedSpans() - spans.dropped() - spans.failed();
   }
 }

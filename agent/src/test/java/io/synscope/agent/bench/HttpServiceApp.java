@@ -25,21 +25,21 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The application of the HTTP service benchmark, run in a JVM of its own (with or without the
  * agent): an HTTP/1.1 service on the JDK's {@code com.sun.net.httpserver.HttpServer} bound to
- * 127.0.0.1, and, in the same JVM, client threads that each send a request, read the whole
- * response and send the next, for a warm-up and then a measured window. At the end it prints one
- * line, {@code RESULT key=value ...}, with what happened in the window.
+ * 127.0.0.1, and, in the same JVM, client threads that each send a request, read the whole response
+ * and send the next, for a warm-up and then a measured window. At the end it prints one line,
+ * {@code RESULT key=value ...}, with what happened in the window.
  *
  * <p>Two modes. {@code close}: one request per new connection ({@code Connection: close}); the
- * server closes after its response, the client reads the end of stream and closes with SO_LINGER
- * 0, whose RST also ends the server's FIN_WAIT2 socket, so that no TIME_WAIT sockets pile up from
- * run to run. {@code keep-alive}: each client thread opens one connection at the start and sends
- * every request over it.
+ * server closes after its response, the client reads the end of stream and closes with SO_LINGER 0,
+ * whose RST also ends the server's FIN_WAIT2 socket, so that no TIME_WAIT sockets pile up from run
+ * to run. {@code keep-alive}: each client thread opens one connection at the start and sends every
+ * request over it.
  *
  * <p>The service answers {@code GET /hello} with a small JSON body from a pool of handler threads,
  * as a service usually configures the server; the server's TCP_NODELAY is on ({@code
  * sun.net.httpserver.nodelay}), as for any service with small responses: the JDK's server writes
- * the headers and the body in two sends, and with Nagle's algorithm a keep-alive response waits
- * for the client's delayed ACK.
+ * the headers and the body in two sends, and with Nagle's algorithm a keep-alive response waits for
+ * the client's delayed ACK.
  *
  * <p>Arguments: mode, client threads, warm-up milliseconds, measured milliseconds, the most
  * requests to make (the run stops early when they are done, and says so).
@@ -98,7 +98,9 @@ public final class HttpServiceApp {
     server.createContext("/hello", this::hello);
     this.request =
         ("GET /hello HTTP/1.1\r\n"
-                + "Host: 127.0.0.1:" + server.getAddress().getPort() + "\r\n"
+                + "Host: 127.0.0.1:"
+                + server.getAddress().getPort()
+                + "\r\n"
                 + "User-Agent: synscope-bench\r\n"
                 + "Accept: application/json\r\n"
                 + (newConnectionPerRequest ? "Connection: close\r\n" : "")
@@ -287,8 +289,8 @@ public final class HttpServiceApp {
       long serverCpuNanos) {}
 
   /**
-   * Reads HTTP/1.1 responses from one connection: the status line (200 expected), the headers up
-   * to the empty line, and a body of exactly {@code Content-Length} bytes.
+   * Reads HTTP/1.1 responses from one connection: the status line (200 expected), the headers up to
+   * the empty line, and a body of exactly {@code Content-Length} bytes.
    */
   private static final class ResponseReader {
     private final BufferedInputStream in;

@@ -12,10 +12,10 @@ import java.util.Locale;
 
 /**
  * A process's own accounting, read inside a benchmark application's JVM at one moment, or the
- * difference between two moments: the clock, the CPU time of every thread (user and system, and
- * the two apart from /proc/self/stat), garbage collections and the JIT's compilation time.
- * Written into the application's {@code RESULT} line by {@link #fields()} and read back by
- * {@link #from(ResultLine)}.
+ * difference between two moments: the clock, the CPU time of every thread (user and system, and the
+ * two apart from /proc/self/stat), garbage collections and the JIT's compilation time. Written into
+ * the application's {@code RESULT} line by {@link #fields()} and read back by {@link
+ * #from(ResultLine)}.
  */
 record ProcessCounters(
     long nanos,
@@ -46,8 +46,8 @@ record ProcessCounters(
   }
 
   /**
-   * utime and stime of /proc/self/stat (proc(5): fields 14 and 15, in clock ticks), counted
-   * after the command name, which may itself hold spaces and parentheses.
+   * utime and stime of /proc/self/stat (proc(5): fields 14 and 15, in clock ticks), counted after
+   * the command name, which may itself hold spaces and parentheses.
    */
   private static long[] userAndSystemTicks() throws IOException {
     String stat =

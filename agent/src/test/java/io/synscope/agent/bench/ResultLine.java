@@ -5,8 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The one line a benchmark application prints at its end, {@code RESULT key=value ...}, parsed.
- * A missing field or a field that is not a number is an error naming the field and the line.
+ * The one line a benchmark application prints at its end, {@code RESULT key=value ...}, parsed. A
+ * missing field or a field that is not a number is an error naming the field and the line.
  */
 final class ResultLine {
   static final String PREFIX = "RESULT ";

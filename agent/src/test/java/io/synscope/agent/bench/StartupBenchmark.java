@@ -21,11 +21,11 @@ import java.util.Locale;
  * heap used at the end of main after a full collection. Per round: the time and the heap the agent
  * added; then their medians against the targets.
  *
- * <p>Run with {@code mvn -B -pl agent -am -Pbenchmark-startup verify}. Settings (system
- * properties, passed through Maven with {@code -D}): {@code bench.rounds} (10), {@code
- * bench.warmupRounds} (1, not counted: the first JVMs after a build read the agent jar from disk).
- * The forked JVMs get no options but the agent's: the JDK's default heap and collector, as a user
- * starting an application has them.
+ * <p>Run with {@code mvn -B -pl agent -am -Pbenchmark-startup verify}. Settings (system properties,
+ * passed through Maven with {@code -D}): {@code bench.rounds} (10), {@code bench.warmupRounds} (1,
+ * not counted: the first JVMs after a build read the agent jar from disk). The forked JVMs get no
+ * options but the agent's: the JDK's default heap and collector, as a user starting an application
+ * has them.
  *
  * <p>Exits 0 whether or not the targets are met, and 1 when something broke.
  */
@@ -142,12 +142,10 @@ public final class StartupBenchmark {
     if (heap) {
       command.add("heap");
     }
-    String label =
-        "round " + (round + 1) + " (" + variant.name() + (heap ? ", heap" : "") + ")";
+    String label = "round " + (round + 1) + " (" + variant.name() + (heap ? ", heap" : "") + ")";
     ForkedApp.Outcome outcome = ForkedApp.run(label, command, RUN_TIMEOUT_SECONDS);
     if (!outcome.output().contains(HelloApp.GREETING)) {
-      throw new IOException(
-          label + " did not greet:\n" + String.join("\n", outcome.output()));
+      throw new IOException(label + " did not greet:\n" + String.join("\n", outcome.output()));
     }
     outcome.printNews(List.of(HelloApp.GREETING));
     return outcome;
@@ -172,8 +170,7 @@ public final class StartupBenchmark {
             m[v].mib("heapUsed"),
             v == 0
                 ? ""
-                : String.format(
-                    Locale.ROOT, "%.2f", m[v].mib("heapUsed") - m[0].mib("heapUsed")),
+                : String.format(Locale.ROOT, "%.2f", m[v].mib("heapUsed") - m[0].mib("heapUsed")),
             m[v].mib("heapUsedBeforeGc"),
             m[v].mib("heapCommitted"),
             m[v].heap().number("classesLoaded"),
@@ -212,8 +209,9 @@ public final class StartupBenchmark {
       for (int r = 0; r < rounds.size(); r++) {
         Measurement[] m = rounds.get(r);
         wall[r] = m[v].wallMillis() - m[0].wallMillis();
-        toMain[r] = m[v].heap().number("startToMainMillis") - (double) m[0].heap().number(
-            "startToMainMillis");
+        toMain[r] =
+            m[v].heap().number("startToMainMillis")
+                - (double) m[0].heap().number("startToMainMillis");
         heap[r] = m[v].mib("heapUsed") - m[0].mib("heapUsed");
         beforeGc[r] = m[v].mib("heapUsedBeforeGc") - m[0].mib("heapUsedBeforeGc");
       }
