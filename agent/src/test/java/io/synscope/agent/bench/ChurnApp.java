@@ -2,8 +2,6 @@ package io.synscope.agent.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
@@ -11,10 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -143,67 +137,28 @@ public final class ChurnApp {
     void run() throws IOException;
   }
 
-  /** The process's counters at one moment. */
+  /** The process's counters and the two churn threads' CPU time at one moment. */
   private record Snapshot(
-      long nanos,
-      long connections,
-      long processCpuNanos,
-      long userTicks,
-      long systemTicks,
-      long clientCpuNanos,
-      long serverCpuNanos,
-      long gcCount,
-      long gcMillis,
-      long compileMillis) {
+      ProcessCounters process, long connections, long clientCpuNanos, long serverCpuNanos) {
 
     static Snapshot take(Thread client, Thread server, long connections) throws IOException {
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-      com.sun.management.OperatingSystemMXBean os =
-          (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-      List<GarbageCollectorMXBean> gcs = ManagementFactory.getGarbageCollectorMXBeans();
-      CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-      long[] ticks = userAndSystemTicks();
       return new Snapshot(
-          System.nanoTime(),
+          ProcessCounters.take(),
           connections,
-          os.getProcessCpuTime(),
-          ticks[0],
-          ticks[1],
           threads.getThreadCpuTime(client.getId()),
-          threads.getThreadCpuTime(server.getId()),
-          gcs.stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum(),
-          gcs.stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum(),
-          jit.getTotalCompilationTime());
-    }
-
-    /**
-     * utime and stime of /proc/self/stat (proc(5): fields 14 and 15, in clock ticks), counted
-     * after the command name, which may itself hold spaces and parentheses.
-     */
-    private static long[] userAndSystemTicks() throws IOException {
-      String stat =
-          new String(Files.readAllBytes(Paths.get("/proc/self/stat")), StandardCharsets.US_ASCII);
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-      // f[0] is field 3 (state): field n is f[n - 3]
-      return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+          threads.getThreadCpuTime(server.getId()));
     }
 
     String minus(Snapshot s, boolean cutShort, long total, int port) {
       return String.format(
           Locale.ROOT,
-          "RESULT nanos=%d connections=%d cpuNanos=%d userTicks=%d systemTicks=%d"
-              + " clientCpuNanos=%d serverCpuNanos=%d gcCount=%d gcMillis=%d compileMillis=%d"
-              + " cutShort=%b total=%d port=%d",
-          nanos - s.nanos,
+          "%s%s connections=%d clientCpuNanos=%d serverCpuNanos=%d cutShort=%b total=%d port=%d",
+          ResultLine.PREFIX,
+          process.minus(s.process).fields(),
           connections - s.connections,
-          processCpuNanos - s.processCpuNanos,
-          userTicks - s.userTicks,
-          systemTicks - s.systemTicks,
           clientCpuNanos - s.clientCpuNanos,
           serverCpuNanos - s.serverCpuNanos,
-          gcCount - s.gcCount,
-          gcMillis - s.gcMillis,
-          compileMillis - s.compileMillis,
           cutShort,
           total,
           port);

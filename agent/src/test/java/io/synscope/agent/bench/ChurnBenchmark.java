@@ -1,17 +1,16 @@
 package io.synscope.agent.bench;
 
-import java.io.BufferedReader;
+import static io.synscope.agent.bench.Medians.max;
+import static io.synscope.agent.bench.Medians.median;
+import static io.synscope.agent.bench.Medians.min;
+
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -72,8 +71,8 @@ public final class ChurnBenchmark {
     if (pairs < 1) {
       throw new IllegalArgumentException("bench.pairs must be at least 1, was " + pairs);
     }
-    printMachine();
-    printLoad("before");
+    Machine.printMachine();
+    Machine.printLoad("before");
     System.out.printf(
         Locale.ROOT,
         "Each run: a JVM of its own, %d ms warm-up, then %d ms measured; %d pairs, order"
@@ -120,7 +119,7 @@ public final class ChurnBenchmark {
     }
 
     System.out.println();
-    printLoad("after");
+    Machine.printLoad("after");
     printTargets(main, exported);
   }
 
@@ -146,14 +145,13 @@ public final class ChurnBenchmark {
   private ChurnRun churn(String variant, String agentArgs)
       throws IOException, InterruptedException {
     runNumber++;
-    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>();
-    command.add(java);
+    command.add(ForkedApp.java());
     // A fixed heap, the JDK's default collector: an application as it usually runs.
     command.add("-Xms512m");
     command.add("-Xmx512m");
     if (agentArgs != null) {
-      command.add("-javaagent:" + agentJar.toAbsolutePath() + "=" + agentArgs);
+      command.add(ForkedApp.agentOption(agentJar, agentArgs));
       if (!jfrDirectory.isEmpty()) {
         Path jfr = Paths.get(jfrDirectory).toAbsolutePath();
         Files.createDirectories(jfr);
@@ -162,81 +160,18 @@ public final class ChurnBenchmark {
                 + jfr.resolve("churn-" + runNumber + ".jfr"));
       }
     }
-    // Only the churn application's own classes: nothing of the agent or its libraries is on the
-    // application's class path, as in a real deployment.
     command.add("-cp");
-    command.add(churnAppLocation());
+    command.add(ForkedApp.classPath());
     command.add(ChurnApp.class.getName());
     command.add(Long.toString(warmupMillis));
     command.add(Long.toString(measureMillis));
     command.add(Long.toString(maxConnections));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    List<String> output = new ArrayList<>();
-    try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        output.add(line);
-      }
-    }
-    if (!p.waitFor(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException("run " + runNumber + " (" + variant + ") did not end");
-    }
-    String result = null;
-    for (String line : output) {
-      if (line.startsWith("RESULT ")) {
-        result = line;
-      } else if (isWorthSaying(line)) {
-        System.out.println("  run " + runNumber + ": " + line);
-      }
-    }
-    if (p.exitValue() != 0 || result == null) {
-      throw new IOException(
-          "run " + runNumber + " (" + variant + ") failed, exit " + p.exitValue() + ":\n"
-              + String.join("\n", output));
-    }
-    ChurnRun run = ChurnRun.parse(variant, result);
-    return run.withTimeWaitLeft(timeWaitSockets(run.port()));
-  }
-
-  private static String churnAppLocation() throws IOException {
-    try {
-      return Paths.get(ChurnApp.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-          .toString();
-    } catch (java.net.URISyntaxException e) {
-      throw new IOException("cannot locate the churn application's classes", e);
-    }
-  }
-
-  /** The agent's start-up lines and the JDK's class-sharing note are expected; the rest is news. */
-  private static boolean isWorthSaying(String line) {
-    return !line.startsWith("[synscope] listener poller:")
-        && !line.startsWith("[synscope] agent ")
-        && !line.contains("Sharing is only supported for boot loader classes")
-        && !line.startsWith("Started recording")
-        && !line.startsWith("Use jcmd");
-  }
-
-  /** TIME_WAIT sockets on the port of a run's listener, by ss. */
-  private static long timeWaitSockets(int port) throws IOException, InterruptedException {
-    Process ss =
-        new ProcessBuilder(
-                "ss",
-                "-tanH",
-                "state",
-                "time-wait",
-                "( sport = :" + port + " or dport = :" + port + " )")
-            .redirectErrorStream(true)
-            .start();
-    long lines;
-    try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(ss.getInputStream(), StandardCharsets.UTF_8))) {
-      lines = r.lines().filter(l -> !l.isBlank()).count();
-    }
-    if (ss.waitFor() != 0) {
-      return -1;
-    }
-    return lines;
+    ForkedApp.Outcome outcome =
+        ForkedApp.run(
+            "run " + runNumber + " (" + variant + ")", command, RUN_TIMEOUT_SECONDS);
+    outcome.printNews(List.of());
+    ChurnRun run = ChurnRun.parse(variant, outcome.result().toString());
+    return run.withTimeWaitLeft(TimeWaitSockets.onPort(run.port()));
   }
 
   private static void printRuns(List<ChurnRun[]> pairs) {
@@ -259,9 +194,9 @@ public final class ChurnBenchmark {
             r.systemMicrosPerConnection(),
             r.churnThreadsMicrosPerConnection(),
             r.otherThreadsMicrosPerConnection(),
-            r.gcCount(),
-            r.gcMillis(),
-            r.compileMillis(),
+            r.process().gcCount(),
+            r.process().gcMillis(),
+            r.process().compileMillis(),
             r.timeWaitLeft());
       }
       n += 2;
@@ -356,54 +291,5 @@ public final class ChurnBenchmark {
 
   private static double[] values(List<ChurnRun[]> pairs, ToDoubleFunction<ChurnRun[]> f) {
     return pairs.stream().mapToDouble(f).toArray();
-  }
-
-  /** The median; of an even count, the mean of the two middle values. */
-  static double median(double[] values) {
-    double[] v = values.clone();
-    Arrays.sort(v);
-    int n = v.length;
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-  }
-
-  private static double min(double[] values) {
-    return Arrays.stream(values).min().orElseThrow();
-  }
-
-  private static double max(double[] values) {
-    return Arrays.stream(values).max().orElseThrow();
-  }
-
-  private static void printMachine() throws IOException {
-    String model = "unknown CPU";
-    for (String line : Files.readAllLines(Paths.get("/proc/cpuinfo"))) {
-      if (line.startsWith("model name")) {
-        model = line.substring(line.indexOf(':') + 1).trim();
-        break;
-      }
-    }
-    String memory = "";
-    for (String line : Files.readAllLines(Paths.get("/proc/meminfo"))) {
-      if (line.startsWith("MemTotal:")) {
-        long kib = Long.parseLong(line.replaceAll("[^0-9]", ""));
-        memory = String.format(Locale.ROOT, ", %.0f GiB", kib / 1024.0 / 1024.0);
-      }
-    }
-    System.out.printf(
-        Locale.ROOT,
-        "Machine: %s, %d cores%s; Linux %s; Java %s (%s)%n",
-        model,
-        Runtime.getRuntime().availableProcessors(),
-        memory,
-        System.getProperty("os.version"),
-        System.getProperty("java.runtime.version"),
-        System.getProperty("java.vm.vendor"));
-  }
-
-  private static void printLoad(String when) throws IOException {
-    String load = Files.readString(Paths.get("/proc/loadavg")).trim();
-    String[] f = load.split(" ");
-    System.out.printf(
-        Locale.ROOT, "Load average %s: %s %s %s (1, 5, 15 min)%n", when, f[0], f[1], f[2]);
   }
 }

@@ -1,8 +1,6 @@
 package io.synscope.agent.bench;
 
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * What one {@link ChurnApp} run measured in its window, parsed from its {@code RESULT} line.
@@ -12,97 +10,60 @@ import java.util.Map;
  */
 record ChurnRun(
     String variant,
-    long nanos,
+    ProcessCounters process,
     long connections,
-    long cpuNanos,
-    long userTicks,
-    long systemTicks,
     long clientCpuNanos,
     long serverCpuNanos,
-    long gcCount,
-    long gcMillis,
-    long compileMillis,
     long totalConnections,
     int port,
     long timeWaitLeft) {
 
-  /** Clock ticks per second of /proc/self/stat; 100 on every Linux the JDK runs on. */
-  private static final double TICKS_PER_SECOND = 100.0;
-
   static ChurnRun parse(String variant, String line) throws IOException {
-    if (!line.startsWith("RESULT ")) {
-      throw new IOException("not a RESULT line: " + line);
-    }
-    Map<String, String> f = new HashMap<>();
-    for (String pair : line.substring("RESULT ".length()).trim().split(" ")) {
-      int eq = pair.indexOf('=');
-      if (eq <= 0) {
-        throw new IOException("malformed field '" + pair + "' in: " + line);
-      }
-      f.put(pair.substring(0, eq), pair.substring(eq + 1));
-    }
-    if (Boolean.parseBoolean(field(f, "cutShort", line))) {
+    ResultLine r = ResultLine.parse(line);
+    if (r.flag("cutShort")) {
       throw new IOException(
           "the run made its most connections before its window ended (raise"
-              + " bench.maxConnections): " + line);
+              + " bench.maxConnections): "
+              + line);
     }
     return new ChurnRun(
         variant,
-        number(f, "nanos", line),
-        number(f, "connections", line),
-        number(f, "cpuNanos", line),
-        number(f, "userTicks", line),
-        number(f, "systemTicks", line),
-        number(f, "clientCpuNanos", line),
-        number(f, "serverCpuNanos", line),
-        number(f, "gcCount", line),
-        number(f, "gcMillis", line),
-        number(f, "compileMillis", line),
-        number(f, "total", line),
-        (int) number(f, "port", line),
+        ProcessCounters.from(r),
+        r.number("connections"),
+        r.number("clientCpuNanos"),
+        r.number("serverCpuNanos"),
+        r.number("total"),
+        (int) r.number("port"),
         -1);
   }
 
   ChurnRun withTimeWaitLeft(long count) {
     return new ChurnRun(
-        variant, nanos, connections, cpuNanos, userTicks, systemTicks, clientCpuNanos,
-        serverCpuNanos, gcCount, gcMillis, compileMillis, totalConnections, port, count);
-  }
-
-  private static String field(Map<String, String> f, String name, String line)
-      throws IOException {
-    String v = f.get(name);
-    if (v == null) {
-      throw new IOException("no field '" + name + "' in: " + line);
-    }
-    return v;
-  }
-
-  private static long number(Map<String, String> f, String name, String line)
-      throws IOException {
-    String v = field(f, name, line);
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new IOException("field '" + name + "' is not a number (" + v + ") in: " + line, e);
-    }
+        variant,
+        process,
+        connections,
+        clientCpuNanos,
+        serverCpuNanos,
+        totalConnections,
+        port,
+        count);
   }
 
   double connectionsPerSecond() {
-    return connections * 1e9 / nanos;
+    return process.perSecond(connections);
   }
 
   /** Process CPU time (user + system, every thread) per connection, in microseconds. */
   double cpuMicrosPerConnection() {
-    return cpuNanos / 1e3 / connections;
+    return process.cpuMicrosPer(connections);
   }
 
   double userMicrosPerConnection() {
-    return userTicks / TICKS_PER_SECOND * 1e6 / connections;
+    return process.userMicrosPer(connections);
   }
 
   double systemMicrosPerConnection() {
-    return systemTicks / TICKS_PER_SECOND * 1e6 / connections;
+    return process.systemMicrosPer(connections);
   }
 
   /** CPU of the connecting and the accepting thread, per connection, in microseconds. */
@@ -117,6 +78,6 @@ record ChurnRun(
 
   /** The share of one core the process used. */
   double cores() {
-    return (double) cpuNanos / nanos;
+    return process.cores();
   }
 }

@@ -44,9 +44,17 @@ final class OtlpSink implements AutoCloseable {
     return sink;
   }
 
+  /**
+   * The base endpoint, for {@code otel.exporter.otlp.endpoint}: the exporters add {@code
+   * /v1/traces} and {@code /v1/metrics}, and the receiver answers both.
+   */
+  String endpoint() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
   /** The traces endpoint, for {@code otel.exporter.otlp.traces.endpoint}. */
   String tracesEndpoint() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/traces";
+    return endpoint() + "/v1/traces";
   }
 
   private void handle(HttpExchange exchange) throws IOException {
