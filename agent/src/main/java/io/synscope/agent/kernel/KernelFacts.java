@@ -3,9 +3,11 @@ package io.synscope.agent.kernel;
 import io.synscope.agent.AgentLog;
 import io.synscope.probe.ProbeException;
 import io.synscope.probe.TcpInfo;
+import io.synscope.probe.linux.SocketNames;
 import io.synscope.probe.linux.TcpInfoSockopt;
 import io.synscope.probe.proc.TcpSysctls;
 import java.lang.instrument.Instrumentation;
+import java.net.InetSocketAddress;
 import java.util.Locale;
 
 /**
@@ -59,6 +61,26 @@ public final class KernelFacts {
   /** Descriptor access, or null when this JDK's socket classes are not as expected. */
   public SocketDescriptors descriptors() {
     return descriptors;
+  }
+
+  /**
+   * The socket's local address and port, in one getsockname call; null when the kernel cannot be
+   * asked here (the caller then asks the JDK, which makes two).
+   */
+  public InetSocketAddress localAddress(int fd) {
+    if (!working || fd < 0) {
+      return null;
+    }
+    try {
+      return SocketNames.local(fd);
+    } catch (ProbeException e) {
+      return null; // closed meanwhile, or not an IP socket
+    } catch (Throwable t) {
+      working = false;
+      AgentLog.warn(
+          "getsockname cannot be called; spans carry no kernel data from now on: " + t);
+      return null;
+    }
   }
 
   /** The socket's tcp_info now, or null (closed descriptor, or no kernel data here). */

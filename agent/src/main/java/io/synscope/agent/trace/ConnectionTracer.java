@@ -108,7 +108,7 @@ public final class ConnectionTracer implements SocketEvents {
       }
       Object owner = descriptors == null ? null : descriptors.ownerOf(socket);
       int fd = owner == null ? -1 : descriptors.ofOwner(owner);
-      InetSocketAddress local = (InetSocketAddress) socket.getLocalSocketAddress();
+      InetSocketAddress local = localAddress(socket, fd);
       TcpInfo info = kernel.tcpInfo(fd);
       SpanContext span =
           connects.end(API_SOCKET, false, parent, isa, local, startNanos, endNanos, null, info);
@@ -311,13 +311,14 @@ public final class ConnectionTracer implements SocketEvents {
         return;
       }
       Object owner = descriptors == null ? null : descriptors.ownerOf(accepted);
+      int fd = owner == null ? -1 : descriptors.ofOwner(owner);
       int listenerFd = descriptors == null ? -1 : descriptors.of(server);
       accepted(
           API_SERVER_SOCKET,
           owner,
           (InetSocketAddress) peer,
-          (InetSocketAddress) accepted.getLocalSocketAddress(),
-          owner == null ? -1 : descriptors.ofOwner(owner),
+          localAddress(accepted, fd),
+          fd,
           listenerFd,
           startNanos,
           endNanos);
@@ -409,6 +410,15 @@ public final class ConnectionTracer implements SocketEvents {
             infoNanos,
             kernel.tcpInfo(listenerFd));
     opened(owner, fd, false, a.establishedNanos(), a.span(), peer, local);
+  }
+
+  /**
+   * A connected {@link Socket}'s local end: one getsockname of our own, where the JDK's {@code
+   * getLocalSocketAddress()} makes two (a channel keeps its address, so channels ask the JDK).
+   */
+  private InetSocketAddress localAddress(Socket socket, int fd) {
+    InetSocketAddress local = kernel.localAddress(fd);
+    return local != null ? local : (InetSocketAddress) socket.getLocalSocketAddress();
   }
 
   // ---- close ----

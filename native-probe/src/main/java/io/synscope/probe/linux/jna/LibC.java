@@ -8,7 +8,7 @@ import com.sun.jna.Pointer;
 /**
  * The few libc calls the probe needs, bound by JNA direct mapping (a native method per call, no
  * proxy, no argument boxing). Signatures follow the man pages: socket(2), sendto(2), recv(2),
- * getsockopt(2), close(2), strerror(3). {@code size_t} and {@code ssize_t} are Java {@code long}s,
+ * getsockopt(2), getsockname(2), close(2), strerror(3). {@code size_t} and {@code ssize_t} are Java {@code long}s,
  * which holds on the 64-bit Linux platforms the probe supports; the class refuses to load
  * elsewhere.
  */
@@ -38,6 +38,9 @@ final class LibC {
   /** getsockopt(2); {@code optLen} points to a {@code socklen_t} (u32), in and out. */
   static native int getsockopt(int fd, int level, int optName, Pointer optVal, Pointer optLen)
       throws LastErrorException;
+
+  /** getsockname(2); {@code addrLen} points to a {@code socklen_t} (u32), in and out. */
+  static native int getsockname(int fd, Pointer addr, Pointer addrLen) throws LastErrorException;
 
   /** close(2). */
   static native int close(int fd) throws LastErrorException;

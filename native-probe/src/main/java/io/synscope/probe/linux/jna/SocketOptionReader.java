@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Reads a socket option with getsockopt(2) into a reused direct buffer. Not thread-safe: use one
- * reader per thread.
+ * Reads a socket option with getsockopt(2), or the socket's own address with getsockname(2), into
+ * reused direct buffers. Not thread-safe: use one reader per thread.
  */
 public final class SocketOptionReader {
   private final ByteBuffer value;
@@ -16,6 +16,9 @@ public final class SocketOptionReader {
   /** The {@code socklen_t} (u32) that getsockopt reads the capacity from and writes the length to. */
   private final ByteBuffer length;
   private final Pointer lengthAddress;
+  /** Room for a {@code struct sockaddr_storage} (socket.h): 128 bytes. */
+  private final ByteBuffer name;
+  private final Pointer nameAddress;
 
   /** A reader for option values of up to {@code capacity} bytes. */
   public SocketOptionReader(int capacity) {
@@ -23,6 +26,8 @@ public final class SocketOptionReader {
     this.valueAddress = Native.getDirectBufferPointer(value);
     this.length = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
     this.lengthAddress = Native.getDirectBufferPointer(length);
+    this.name = ByteBuffer.allocateDirect(128).order(ByteOrder.nativeOrder());
+    this.nameAddress = Native.getDirectBufferPointer(name);
   }
 
   /**
@@ -47,6 +52,29 @@ public final class SocketOptionReader {
       value.clear();
       value.limit(Math.min(n, value.capacity()));
       return n;
+    }
+  }
+
+  /**
+   * Calls {@code getsockname(fd, ...)}.
+   *
+   * @return the buffer holding the {@code struct sockaddr}, position 0 and limit its length
+   * @throws io.synscope.probe.NativeCallException when getsockname fails (EBADF, ENOTSOCK)
+   */
+  public ByteBuffer readName(int fd) {
+    while (true) {
+      length.putInt(0, name.capacity());
+      try {
+        LibC.getsockname(fd, nameAddress, lengthAddress);
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() == NativeErrors.EINTR) {
+          continue;
+        }
+        throw NativeErrors.of("getsockname", e);
+      }
+      name.clear();
+      name.limit(Math.min(length.getInt(0), name.capacity()));
+      return name;
     }
   }
 
