@@ -32,6 +32,9 @@ import java.util.Locale;
  *
  * <p>Arguments: warm-up milliseconds, measured milliseconds, the most connections to make (the run
  * stops early when they are done, and says so).
+ *
+ * <p>{@link SdkChurnApp} runs the same churn with {@link ConnectionSpans} that make the spans
+ * itself; without them (this class's own {@code main}) the loops time nothing.
  */
 public final class ChurnApp {
   private static final int BACKLOG = 128;
@@ -40,15 +43,18 @@ public final class ChurnApp {
   private final long measureMillis;
   private final long maxConnections;
   private final ServerSocket server;
+  private final ConnectionSpans spans;
   private volatile long connected;
   private volatile long accepted;
   private volatile boolean stop;
   private volatile Throwable failure;
 
-  private ChurnApp(long warmupMillis, long measureMillis, long maxConnections) throws IOException {
+  ChurnApp(long warmupMillis, long measureMillis, long maxConnections, ConnectionSpans spans)
+      throws IOException {
     this.warmupMillis = warmupMillis;
     this.measureMillis = measureMillis;
     this.maxConnections = maxConnections;
+    this.spans = spans;
     this.server = new ServerSocket(0, BACKLOG, InetAddress.getByName("127.0.0.1"));
   }
 
@@ -58,11 +64,27 @@ public final class ChurnApp {
       System.exit(2);
     }
     ChurnApp app =
-        new ChurnApp(Long.parseLong(args[0]), Long.parseLong(args[1]), Long.parseLong(args[2]));
+        new ChurnApp(
+            Long.parseLong(args[0]), Long.parseLong(args[1]), Long.parseLong(args[2]), null);
     System.exit(app.run() ? 0 : 1);
   }
 
-  private boolean run() throws Exception {
+  /** What a churn with spans of its own does on each side of a connection. */
+  interface ConnectionSpans {
+    /** {@code s} has just connected; the nanos are {@link System#nanoTime()} readings. */
+    void connected(Socket s, long startNanos, long endNanos);
+
+    /** {@code a} has just been accepted. */
+    void accepted(Socket a, long startNanos, long endNanos);
+  }
+
+  /** The listener's backlog, as given to listen(). */
+  static int backlog() {
+    return BACKLOG;
+  }
+
+  /** Runs the churn and prints its RESULT line; false when it failed. */
+  boolean run() throws Exception {
     InetSocketAddress target =
         new InetSocketAddress(server.getInetAddress(), server.getLocalPort());
     Thread client = new Thread(() -> guarded(() -> connectLoop(target)), "churn-client");
@@ -97,7 +119,13 @@ public final class ChurnApp {
   private void connectLoop(InetSocketAddress target) throws IOException {
     while (!stop && connected < maxConnections) {
       try (Socket s = new Socket()) {
-        s.connect(target);
+        if (spans == null) {
+          s.connect(target);
+        } else {
+          long start = System.nanoTime();
+          s.connect(target);
+          spans.connected(s, start, System.nanoTime());
+        }
         s.setSoLinger(true, 0);
         InputStream in = s.getInputStream();
         int b = in.read();
@@ -112,6 +140,7 @@ public final class ChurnApp {
   private void acceptLoop() throws IOException {
     while (true) {
       Socket a;
+      long start = spans == null ? 0 : System.nanoTime();
       try {
         a = server.accept();
       } catch (SocketException e) {
@@ -119,6 +148,9 @@ public final class ChurnApp {
           return; // the listener was closed at the end of the run
         }
         throw e;
+      }
+      if (spans != null) {
+        spans.accepted(a, start, System.nanoTime());
       }
       a.close();
       accepted++;
