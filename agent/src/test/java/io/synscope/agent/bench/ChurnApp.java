@@ -184,6 +184,9 @@ public final class ChurnApp {
       long systemTicks,
       long clientCpuNanos,
       long serverCpuNanos,
+      long processorCpuNanos,
+      long senderCpuNanos,
+      long agentCpuNanos,
       long gcCount,
       long gcMillis,
       long compileMillis) {
@@ -195,6 +198,7 @@ public final class ChurnApp {
       List<GarbageCollectorMXBean> gcs = ManagementFactory.getGarbageCollectorMXBeans();
       CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
       long[] ticks = userAndSystemTicks();
+      long[] groups = threadGroupsCpu(threads);
       return new Snapshot(
           System.nanoTime(),
           connections,
@@ -203,9 +207,42 @@ public final class ChurnApp {
           ticks[1],
           threads.getThreadCpuTime(client.getId()),
           threads.getThreadCpuTime(server.getId()),
+          groups[0],
+          groups[1],
+          groups[2],
           gcs.stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum(),
           gcs.stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum(),
           jit.getTotalCompilationTime());
+    }
+
+    /**
+     * CPU of the threads that export spans, by what they do: the batch span processor's worker;
+     * the HTTP sender's threads (the agent's, or the JDK HttpClient's of the SDK's sender); the
+     * agent's other threads. A thread that ended within the window takes its CPU with it; the
+     * threads counted here live as long as the process.
+     */
+    private static long[] threadGroupsCpu(ThreadMXBean threads) {
+      long[] cpu = new long[3];
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        String name = t.getName();
+        int group;
+        if (name.startsWith("BatchSpanProcessor_WorkerThread")) {
+          group = 0;
+        } else if (name.startsWith("synscope-export-")
+            || name.startsWith("jdkhttp-")
+            || name.startsWith("HttpClient-")) {
+          group = 1;
+        } else if (name.startsWith("synscope-")) {
+          group = 2;
+        } else {
+          continue;
+        }
+        long nanos = threads.getThreadCpuTime(t.getId());
+        if (nanos > 0) {
+          cpu[group] += nanos;
+        }
+      }
+      return cpu;
     }
 
     /**
@@ -224,7 +261,8 @@ public final class ChurnApp {
       return String.format(
           Locale.ROOT,
           "RESULT nanos=%d connections=%d cpuNanos=%d userTicks=%d systemTicks=%d"
-              + " clientCpuNanos=%d serverCpuNanos=%d gcCount=%d gcMillis=%d compileMillis=%d"
+              + " clientCpuNanos=%d serverCpuNanos=%d processorCpuNanos=%d senderCpuNanos=%d"
+              + " agentCpuNanos=%d gcCount=%d gcMillis=%d compileMillis=%d"
               + " cutShort=%b total=%d port=%d",
           nanos - s.nanos,
           connections - s.connections,
@@ -233,6 +271,9 @@ public final class ChurnApp {
           systemTicks - s.systemTicks,
           clientCpuNanos - s.clientCpuNanos,
           serverCpuNanos - s.serverCpuNanos,
+          processorCpuNanos - s.processorCpuNanos,
+          senderCpuNanos - s.senderCpuNanos,
+          agentCpuNanos - s.agentCpuNanos,
           gcCount - s.gcCount,
           gcMillis - s.gcMillis,
           compileMillis - s.compileMillis,

@@ -33,9 +33,11 @@ import java.util.regex.Pattern;
  *
  * <p>Run with {@code mvn -B -pl agent -am -Pbenchmark -Dexec.skip verify}. Settings (system
  * properties, passed through Maven with {@code -D}): {@code bench.pairs} (7, 0 for none), {@code
- * bench.otlpPairs} (rounds of the exporting part, 3, 0 for none), {@code bench.warmupMillis} (5000:
+ * bench.otlpPairs} (rounds of the exporting part, 5, 0 for none), {@code bench.warmupMillis} (5000:
  * long enough for the JIT to have compiled the agent's paths) and {@code bench.measureMillis}
- * (3000) per run, {@code bench.maxConnections} (1000000 per run: more than fits the window at the
+ * (3000) per run, {@code bench.otlpWarmupMillis} (10000: the exporting runs have the SDK's
+ * exporter and marshalers to compile as well, and with 5 s the JIT was still at it for most of
+ * the window), {@code bench.maxConnections} (1000000 per run: more than fits the window at the
  * speeds seen, a bound so that a run can never churn without end), {@code bench.jfr} (a
  * directory: record each run with the agent or the SDK there with JFR's profiling settings),
  * {@code bench.sdkQueue}, {@code bench.sdkBatch}, {@code bench.sdkDelayMillis} (the floor's batch
@@ -58,8 +60,9 @@ public final class ChurnBenchmark {
       Pattern.compile("spans lost in the last \\d+ s: (\\d+) dropped .*, (\\d+) not accepted");
 
   private final int pairs = Integer.getInteger("bench.pairs", 7);
-  private final int otlpPairs = Integer.getInteger("bench.otlpPairs", 3);
+  private final int otlpPairs = Integer.getInteger("bench.otlpPairs", 5);
   private final long warmupMillis = Long.getLong("bench.warmupMillis", 5000);
+  private final long otlpWarmupMillis = Long.getLong("bench.otlpWarmupMillis", 10000);
   private final long measureMillis = Long.getLong("bench.measureMillis", 3000);
   private final long maxConnections = Long.getLong("bench.maxConnections", 1_000_000);
   private final String jfrDirectory = System.getProperty("bench.jfr", "");
@@ -122,9 +125,10 @@ public final class ChurnBenchmark {
         System.out.printf(
             Locale.ROOT,
             "%nSpans exported over OTLP/HTTP to a receiver in the benchmark's JVM (200 to every"
-                + " request): %d rounds of three runs, order rotating; the bare SDK's batch"
-                + " processor: queue %d, batch %d, delay %d ms%n",
+                + " request): %d rounds of three runs, order rotating, %d ms warm-up; the bare"
+                + " SDK's batch processor: queue %d, batch %d, delay %d ms%n",
             otlpPairs,
+            otlpWarmupMillis,
             sdkQueue,
             sdkBatch,
             sdkDelayMillis);
@@ -172,9 +176,17 @@ public final class ChurnBenchmark {
         long before = sink.spans();
         Exported e;
         if (role == 0) {
-          e = new Exported(churn(WITHOUT, null), 0, 0, 0, 0);
+          Finished f = run(WITHOUT, List.of(), ChurnApp.class, List.of(), null, otlpWarmupMillis);
+          e = new Exported(f.run(), 0, 0, 0, 0);
         } else if (role == 1) {
-          Finished f = run(OTLP, agentJvmArguments(agentArgs), ChurnApp.class, List.of(), null);
+          Finished f =
+              run(
+                  OTLP,
+                  agentJvmArguments(agentArgs),
+                  ChurnApp.class,
+                  List.of(),
+                  null,
+                  otlpWarmupMillis);
           e = agentExported(f, sink.spans() - before);
         } else {
           Finished f =
@@ -187,7 +199,8 @@ public final class ChurnBenchmark {
                       Integer.toString(sdkQueue),
                       Integer.toString(sdkBatch),
                       Long.toString(sdkDelayMillis)),
-                  sdkClassPath());
+                  sdkClassPath(),
+                  otlpWarmupMillis);
           e = sdkExported(f, sink.spans() - before);
         }
         byRole[role] = e;
@@ -246,7 +259,7 @@ public final class ChurnBenchmark {
   private ChurnRun churn(String variant, String agentArgs)
       throws IOException, InterruptedException {
     List<String> jvm = agentArgs == null ? List.of() : agentJvmArguments(agentArgs);
-    return run(variant, jvm, ChurnApp.class, List.of(), null).run();
+    return run(variant, jvm, ChurnApp.class, List.of(), null, warmupMillis).run();
   }
 
   private List<String> agentJvmArguments(String agentArgs) {
@@ -272,15 +285,16 @@ public final class ChurnBenchmark {
 
   /**
    * Runs {@code mainClass} (the churn application, or one built on it) in a JVM of its own, with
-   * the churn's arguments then {@code extraArgs}; on {@code classPath}, or only the churn
-   * application's own classes when null.
+   * the churn's arguments ({@code warmup}, then the window and the most connections) then {@code
+   * extraArgs}; on {@code classPath}, or only the churn application's own classes when null.
    */
   private Finished run(
       String variant,
       List<String> jvmArgs,
       Class<?> mainClass,
       List<String> extraArgs,
-      String classPath)
+      String classPath,
+      long warmup)
       throws IOException, InterruptedException {
     if (!jfrDirectory.isEmpty()) {
       Files.createDirectories(Paths.get(jfrDirectory));
@@ -298,7 +312,7 @@ public final class ChurnBenchmark {
     command.add("-cp");
     command.add(classPath == null ? churnAppLocation() : classPath);
     command.add(mainClass.getName());
-    command.add(Long.toString(warmupMillis));
+    command.add(Long.toString(warmup));
     command.add(Long.toString(measureMillis));
     command.add(Long.toString(maxConnections));
     command.addAll(extraArgs);
@@ -624,6 +638,31 @@ public final class ChurnBenchmark {
           100.0 * dropped / made,
           failed,
           uncounted);
+    }
+    System.out.println(
+        "  where the added CPU per span goes (medians, us): connecting and accepting threads,"
+            + " batch processor, sender, the agent's other threads, the rest (JIT, GC, VM)");
+    for (boolean agent : new boolean[] {true, false}) {
+      List<ToDoubleFunction<ChurnRun>> parts =
+          List.of(
+              ChurnRun::churnThreadsMicrosPerConnection,
+              ChurnRun::processorMicrosPerConnection,
+              ChurnRun::senderMicrosPerConnection,
+              ChurnRun::agentThreadsMicrosPerConnection,
+              ChurnRun::unnamedThreadsMicrosPerConnection);
+      StringBuilder line = new StringBuilder(agent ? "    agent   " : "    bare SDK");
+      for (ToDoubleFunction<ChurnRun> part : parts) {
+        double[] added =
+            rounds.stream()
+                .mapToDouble(
+                    r ->
+                        (part.applyAsDouble((agent ? r.agent() : r.sdk()).run())
+                                - part.applyAsDouble(r.without().run()))
+                            / 2)
+                .toArray();
+        line.append(String.format(Locale.ROOT, "  %5.2f", median(added)));
+      }
+      System.out.println(line);
     }
     double[] agentUser = rounds.stream().mapToDouble(r -> addedUserPerSpan(r.agent(), r)).toArray();
     double[] sdkUser = rounds.stream().mapToDouble(r -> addedUserPerSpan(r.sdk(), r)).toArray();

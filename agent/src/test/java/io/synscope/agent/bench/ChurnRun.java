@@ -19,6 +19,9 @@ record ChurnRun(
     long systemTicks,
     long clientCpuNanos,
     long serverCpuNanos,
+    long processorCpuNanos,
+    long senderCpuNanos,
+    long agentCpuNanos,
     long gcCount,
     long gcMillis,
     long compileMillis,
@@ -55,6 +58,9 @@ record ChurnRun(
         number(f, "systemTicks", line),
         number(f, "clientCpuNanos", line),
         number(f, "serverCpuNanos", line),
+        number(f, "processorCpuNanos", line),
+        number(f, "senderCpuNanos", line),
+        number(f, "agentCpuNanos", line),
         number(f, "gcCount", line),
         number(f, "gcMillis", line),
         number(f, "compileMillis", line),
@@ -66,7 +72,8 @@ record ChurnRun(
   ChurnRun withTimeWaitLeft(long count) {
     return new ChurnRun(
         variant, nanos, connections, cpuNanos, userTicks, systemTicks, clientCpuNanos,
-        serverCpuNanos, gcCount, gcMillis, compileMillis, totalConnections, port, count);
+        serverCpuNanos, processorCpuNanos, senderCpuNanos, agentCpuNanos, gcCount, gcMillis,
+        compileMillis, totalConnections, port, count);
   }
 
   private static String field(Map<String, String> f, String name, String line)
@@ -113,6 +120,29 @@ record ChurnRun(
   /** CPU of every other thread (JIT, GC, the agent's own threads), per connection. */
   double otherThreadsMicrosPerConnection() {
     return cpuMicrosPerConnection() - churnThreadsMicrosPerConnection();
+  }
+
+  /** CPU of the batch span processor's worker thread, per connection, in microseconds. */
+  double processorMicrosPerConnection() {
+    return processorCpuNanos / 1e3 / connections;
+  }
+
+  /** CPU of the OTLP sender's threads, per connection, in microseconds. */
+  double senderMicrosPerConnection() {
+    return senderCpuNanos / 1e3 / connections;
+  }
+
+  /** CPU of the agent's threads other than its sender, per connection, in microseconds. */
+  double agentThreadsMicrosPerConnection() {
+    return agentCpuNanos / 1e3 / connections;
+  }
+
+  /** CPU of the threads not counted by name: the JIT's, the collector's, the VM's own. */
+  double unnamedThreadsMicrosPerConnection() {
+    return otherThreadsMicrosPerConnection()
+        - processorMicrosPerConnection()
+        - senderMicrosPerConnection()
+        - agentThreadsMicrosPerConnection();
   }
 
   /** The share of one core the process used. */
