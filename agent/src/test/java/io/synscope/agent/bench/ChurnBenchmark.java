@@ -591,8 +591,8 @@ public final class ChurnBenchmark {
   }
 
   private static void printExportTargets(List<Round> rounds) {
-    double[] without = rounds.stream().mapToDouble(r -> r.without().run().connectionsPerSecond())
-        .toArray();
+    double[] without =
+        rounds.stream().mapToDouble(r -> r.without().run().connectionsPerSecond()).toArray();
     double[] agentThroughput = rounds.stream().mapToDouble(r -> throughput(r.agent(), r)).toArray();
     double[] sdkThroughput = rounds.stream().mapToDouble(r -> throughput(r.sdk(), r)).toArray();
     double[] agentAdded = rounds.stream().mapToDouble(r -> addedPerSpan(r.agent(), r)).toArray();

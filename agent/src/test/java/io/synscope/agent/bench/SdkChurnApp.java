@@ -34,8 +34,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Arguments: warm-up milliseconds, measured milliseconds, the most connections to make, the
  * OTLP traces endpoint, the batch processor's queue size, batch size and delay in milliseconds.
- * After the {@code RESULT} line and the processor's flush, prints {@code SPANS made=... exported=...
- * failed=...}: the spans made in the whole run, those handed to the exporter (the rest were
+ * After the {@code RESULT} line and the processor's flush, prints {@code SPANS made=...
+ * exported=... failed=...}: the spans made in the whole run, those handed to the exporter (the rest were
  * dropped at the full queue), and those the exporter failed to deliver.
  */
 public final class SdkChurnApp implements ChurnApp.ConnectionSpans {
@@ -50,7 +50,8 @@ public final class SdkChurnApp implements ChurnApp.ConnectionSpans {
       AttributeKey.stringKey("network.local.address");
   private static final AttributeKey<Long> NETWORK_LOCAL_PORT =
       AttributeKey.longKey("network.local.port");
-  private static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+  private static final AttributeKey<String> SERVER_ADDRESS =
+      AttributeKey.stringKey("server.address");
   private static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
   private static final AttributeKey<String> TCP_API = AttributeKey.stringKey("tcp.api");
   private static final AttributeKey<Long> TCP_RTT_US = AttributeKey.longKey("tcp.rtt_us");
