@@ -1,5 +1,6 @@
 package io.synscope.agent.export;
 
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
@@ -84,6 +85,12 @@ public final class AgentTelemetry {
     }
   }
 
+  /**
+   * With metrics not exported, the tracer provider's own meters (otel.sdk.span.started and
+   * otel.sdk.span.live: three counter updates per span, on the application's thread) would be
+   * read by nobody, so they go to a no-op meter provider. The batch processor and the exporter
+   * keep the SDK's meters: {@link ExportHealth} counts lost spans from them, once per batch.
+   */
   private static OpenTelemetrySdk build(
       AgentConfig config, ExportHealth health, AtomicBoolean metricsExported) {
     return AutoConfiguredOpenTelemetrySdk.builder()
@@ -93,6 +100,11 @@ public final class AgentTelemetry {
               metricsExported.set(!props.getList(METRICS_EXPORTER).equals(List.of("none")));
               return builder.registerMetricReader(health);
             })
+        .addTracerProviderCustomizer(
+            (builder, props) ->
+                props.getList(METRICS_EXPORTER).equals(List.of("none"))
+                    ? builder.setMeterProvider(MeterProvider::noop)
+                    : builder)
         .addPropertiesSupplier(AgentTelemetry::defaults)
         .addPropertiesCustomizer(props -> config.otelOverrides())
         .disableShutdownHook()

@@ -26,6 +26,9 @@ import java.util.Locale;
  *
  * <p>Arguments: warm-up milliseconds, measured milliseconds, the most connections to make (the run
  * stops early when they are done, and says so).
+ *
+ * <p>{@link SdkChurnApp} runs the same churn with {@link ConnectionSpans} that make the spans
+ * itself; without them (this class's own {@code main}) the loops time nothing.
  */
 public final class ChurnApp {
   private static final int BACKLOG = 128;
@@ -33,16 +36,19 @@ public final class ChurnApp {
   private final long warmupMillis;
   private final long measureMillis;
   private final long maxConnections;
+  private final ConnectionSpans spans;
   private final ServerSocket server;
   private volatile long connected;
   private volatile long accepted;
   private volatile boolean stop;
   private volatile Throwable failure;
 
-  private ChurnApp(long warmupMillis, long measureMillis, long maxConnections) throws IOException {
+  ChurnApp(long warmupMillis, long measureMillis, long maxConnections, ConnectionSpans spans)
+      throws IOException {
     this.warmupMillis = warmupMillis;
     this.measureMillis = measureMillis;
     this.maxConnections = maxConnections;
+    this.spans = spans;
     this.server = new ServerSocket(0, BACKLOG, InetAddress.getByName("127.0.0.1"));
   }
 
@@ -52,11 +58,27 @@ public final class ChurnApp {
       System.exit(2);
     }
     ChurnApp app =
-        new ChurnApp(Long.parseLong(args[0]), Long.parseLong(args[1]), Long.parseLong(args[2]));
+        new ChurnApp(
+            Long.parseLong(args[0]), Long.parseLong(args[1]), Long.parseLong(args[2]), null);
     System.exit(app.run() ? 0 : 1);
   }
 
-  private boolean run() throws Exception {
+  /** What a churn with spans of its own does on each side of a connection. */
+  interface ConnectionSpans {
+    /** {@code s} has just connected; the nanos are {@link System#nanoTime()} readings. */
+    void connected(Socket s, long startNanos, long endNanos);
+
+    /** {@code a} has just been accepted. */
+    void accepted(Socket a, long startNanos, long endNanos);
+  }
+
+  /** The listener's backlog, as given to listen(). */
+  static int backlog() {
+    return BACKLOG;
+  }
+
+  /** Runs the churn and prints its RESULT line; false when it failed. */
+  boolean run() throws Exception {
     InetSocketAddress target =
         new InetSocketAddress(server.getInetAddress(), server.getLocalPort());
     Thread client = new Thread(() -> guarded(() -> connectLoop(target)), "churn-client");
@@ -91,7 +113,13 @@ public final class ChurnApp {
   private void connectLoop(InetSocketAddress target) throws IOException {
     while (!stop && connected < maxConnections) {
       try (Socket s = new Socket()) {
-        s.connect(target);
+        if (spans == null) {
+          s.connect(target);
+        } else {
+          long start = System.nanoTime();
+          s.connect(target);
+          spans.connected(s, start, System.nanoTime());
+        }
         s.setSoLinger(true, 0);
         InputStream in = s.getInputStream();
         int b = in.read();
@@ -106,6 +134,7 @@ public final class ChurnApp {
   private void acceptLoop() throws IOException {
     while (true) {
       Socket a;
+      long start = spans == null ? 0 : System.nanoTime();
       try {
         a = server.accept();
       } catch (SocketException e) {
@@ -113,6 +142,9 @@ public final class ChurnApp {
           return; // the listener was closed at the end of the run
         }
         throw e;
+      }
+      if (spans != null) {
+        spans.accepted(a, start, System.nanoTime());
       }
       a.close();
       accepted++;
@@ -137,28 +169,75 @@ public final class ChurnApp {
     void run() throws IOException;
   }
 
-  /** The process's counters and the two churn threads' CPU time at one moment. */
+  /**
+   * The process's counters, the two churn threads' CPU time and the exporting threads' at one
+   * moment.
+   */
   private record Snapshot(
-      ProcessCounters process, long connections, long clientCpuNanos, long serverCpuNanos) {
+      ProcessCounters process,
+      long connections,
+      long clientCpuNanos,
+      long serverCpuNanos,
+      long processorCpuNanos,
+      long senderCpuNanos,
+      long agentCpuNanos) {
 
     static Snapshot take(Thread client, Thread server, long connections) throws IOException {
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long[] groups = threadGroupsCpu(threads);
       return new Snapshot(
           ProcessCounters.take(),
           connections,
           threads.getThreadCpuTime(client.getId()),
-          threads.getThreadCpuTime(server.getId()));
+          threads.getThreadCpuTime(server.getId()),
+          groups[0],
+          groups[1],
+          groups[2]);
+    }
+
+    /**
+     * CPU of the threads that export spans, by what they do: the batch span processor's worker;
+     * the HTTP sender's threads (the agent's, or the JDK HttpClient's of the SDK's sender); the
+     * agent's other threads. A thread that ended within the window takes its CPU with it; the
+     * threads counted here live as long as the process.
+     */
+    private static long[] threadGroupsCpu(ThreadMXBean threads) {
+      long[] cpu = new long[3];
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        String name = t.getName();
+        int group;
+        if (name.startsWith("BatchSpanProcessor_WorkerThread")) {
+          group = 0;
+        } else if (name.startsWith("synscope-export-")
+            || name.startsWith("jdkhttp-")
+            || name.startsWith("HttpClient-")) {
+          group = 1;
+        } else if (name.startsWith("synscope-")) {
+          group = 2;
+        } else {
+          continue;
+        }
+        long nanos = threads.getThreadCpuTime(t.getId());
+        if (nanos > 0) {
+          cpu[group] += nanos;
+        }
+      }
+      return cpu;
     }
 
     String minus(Snapshot s, boolean cutShort, long total, int port) {
       return String.format(
           Locale.ROOT,
-          "%s%s connections=%d clientCpuNanos=%d serverCpuNanos=%d cutShort=%b total=%d port=%d",
+          "%s%s connections=%d clientCpuNanos=%d serverCpuNanos=%d processorCpuNanos=%d"
+              + " senderCpuNanos=%d agentCpuNanos=%d cutShort=%b total=%d port=%d",
           ResultLine.PREFIX,
           process.minus(s.process).fields(),
           connections - s.connections,
           clientCpuNanos - s.clientCpuNanos,
           serverCpuNanos - s.serverCpuNanos,
+          processorCpuNanos - s.processorCpuNanos,
+          senderCpuNanos - s.senderCpuNanos,
+          agentCpuNanos - s.agentCpuNanos,
           cutShort,
           total,
           port);

@@ -14,6 +14,9 @@ record ChurnRun(
     long connections,
     long clientCpuNanos,
     long serverCpuNanos,
+    long processorCpuNanos,
+    long senderCpuNanos,
+    long agentCpuNanos,
     long totalConnections,
     int port,
     long timeWaitLeft) {
@@ -32,6 +35,9 @@ record ChurnRun(
         r.number("connections"),
         r.number("clientCpuNanos"),
         r.number("serverCpuNanos"),
+        r.number("processorCpuNanos"),
+        r.number("senderCpuNanos"),
+        r.number("agentCpuNanos"),
         r.number("total"),
         (int) r.number("port"),
         -1);
@@ -44,6 +50,9 @@ record ChurnRun(
         connections,
         clientCpuNanos,
         serverCpuNanos,
+        processorCpuNanos,
+        senderCpuNanos,
+        agentCpuNanos,
         totalConnections,
         port,
         count);
@@ -74,6 +83,29 @@ record ChurnRun(
   /** CPU of every other thread (JIT, GC, the agent's own threads), per connection. */
   double otherThreadsMicrosPerConnection() {
     return cpuMicrosPerConnection() - churnThreadsMicrosPerConnection();
+  }
+
+  /** CPU of the batch span processor's worker thread, per connection, in microseconds. */
+  double processorMicrosPerConnection() {
+    return processorCpuNanos / 1e3 / connections;
+  }
+
+  /** CPU of the OTLP sender's threads, per connection, in microseconds. */
+  double senderMicrosPerConnection() {
+    return senderCpuNanos / 1e3 / connections;
+  }
+
+  /** CPU of the agent's threads other than its sender, per connection, in microseconds. */
+  double agentThreadsMicrosPerConnection() {
+    return agentCpuNanos / 1e3 / connections;
+  }
+
+  /** CPU of the threads not counted by name: the JIT's, the collector's, the VM's own. */
+  double unnamedThreadsMicrosPerConnection() {
+    return otherThreadsMicrosPerConnection()
+        - processorMicrosPerConnection()
+        - senderMicrosPerConnection()
+        - agentThreadsMicrosPerConnection();
   }
 
   /** The share of one core the process used. */

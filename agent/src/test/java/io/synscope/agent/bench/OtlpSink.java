@@ -97,6 +97,11 @@ final class OtlpSink implements AutoCloseable {
     return n;
   }
 
+  /** tcp.connect and tcp.accept spans received so far. */
+  long spans() {
+    return connectSpans.get() + acceptSpans.get();
+  }
+
   /** Counts so far: requests, bytes, tcp.connect spans, tcp.accept spans. */
   long[] counts() {
     return new long[] {requests.get(), bytes.get(), connectSpans.get(), acceptSpans.get()};
