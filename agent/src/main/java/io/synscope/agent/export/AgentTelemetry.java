@@ -161,9 +161,12 @@ public final class AgentTelemetry {
   /** Flushes what is queued and stops exporting, waiting a bounded time. */
   public void shutdown() {
     try {
+      // The providers one by one, not sdk.shutdown(): that would shut the tracer provider a
+      // second time, which the SDK says in a log line of the application's at every exit.
       sdk.getSdkTracerProvider().shutdown().join(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
       health.report();
-      sdk.shutdown().join(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+      sdk.getSdkMeterProvider().shutdown().join(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+      sdk.getSdkLoggerProvider().shutdown().join(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
     } catch (Throwable t) {
       AgentLog.warn("flushing telemetry at exit failed", t);
     }
