@@ -71,26 +71,17 @@ public final class ChurnBenchmark {
   private final long sdkDelayMillis = Long.getLong("bench.sdkDelayMillis", 1000);
   private final String agentOptions = System.getProperty("bench.agentOptions", "");
   private final String sdkLibs = System.getProperty("bench.sdkLibs", "");
-  private final Path agentJar =
-      Paths.get(System.getProperty("bench.agentJar", "target/synscope-agent.jar"));
+  private Path agentJar;
   private int runNumber;
 
   private ChurnBenchmark() {}
 
   public static void main(String[] args) {
-    try {
-      new ChurnBenchmark().run();
-    } catch (Exception e) {
-      System.err.println("benchmark failed: " + e);
-      e.printStackTrace();
-      System.exit(1);
-    }
+    BenchmarkMain.run(() -> new ChurnBenchmark().run());
   }
 
   private void run() throws Exception {
-    if (!Files.isRegularFile(agentJar)) {
-      throw new IOException("no agent jar at " + agentJar.toAbsolutePath() + " (build it first)");
-    }
+    agentJar = BenchmarkMain.agentJar();
     if (pairs < 0 || otlpPairs < 0 || pairs + otlpPairs == 0) {
       throw new IllegalArgumentException(
           "bench.pairs and bench.otlpPairs must not be negative, and not both 0; were "

@@ -55,26 +55,17 @@ public final class HttpBenchmark {
       List.of(System.getProperty("bench.modes", "close,keep-alive").split(","));
   private final String extraAgentArgs = System.getProperty("bench.agentArgs", "");
   private final String jfrDirectory = System.getProperty("bench.jfr", "");
-  private final Path agentJar =
-      Paths.get(System.getProperty("bench.agentJar", "target/synscope-agent.jar"));
+  private Path agentJar;
   private int runNumber;
 
   private HttpBenchmark() {}
 
   public static void main(String[] args) {
-    try {
-      new HttpBenchmark().run();
-    } catch (Exception e) {
-      System.err.println("benchmark failed: " + e);
-      e.printStackTrace();
-      System.exit(1);
-    }
+    BenchmarkMain.run(() -> new HttpBenchmark().run());
   }
 
   private void run() throws Exception {
-    if (!Files.isRegularFile(agentJar)) {
-      throw new IOException("no agent jar at " + agentJar.toAbsolutePath() + " (build it first)");
-    }
+    agentJar = BenchmarkMain.agentJar();
     if (pairs < 1 || clients < 1) {
       throw new IllegalArgumentException(
           "bench.pairs and bench.clients must be at least 1, were " + pairs + ", " + clients);

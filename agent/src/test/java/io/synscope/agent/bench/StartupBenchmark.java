@@ -5,9 +5,7 @@ import static io.synscope.agent.bench.Medians.median;
 import static io.synscope.agent.bench.Medians.min;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,8 +35,7 @@ public final class StartupBenchmark {
 
   private final int rounds = Integer.getInteger("bench.rounds", 10);
   private final int warmupRounds = Integer.getInteger("bench.warmupRounds", 1);
-  private final Path agentJar =
-      Paths.get(System.getProperty("bench.agentJar", "target/synscope-agent.jar"));
+  private Path agentJar;
 
   /** What a variant measured in one round: the wall time, and the heap run's figures. */
   private record Measurement(long wallNanos, ResultLine heap) {
@@ -57,19 +54,11 @@ public final class StartupBenchmark {
   private StartupBenchmark() {}
 
   public static void main(String[] args) {
-    try {
-      new StartupBenchmark().run();
-    } catch (Exception e) {
-      System.err.println("benchmark failed: " + e);
-      e.printStackTrace();
-      System.exit(1);
-    }
+    BenchmarkMain.run(() -> new StartupBenchmark().run());
   }
 
   private void run() throws Exception {
-    if (!Files.isRegularFile(agentJar)) {
-      throw new IOException("no agent jar at " + agentJar.toAbsolutePath() + " (build it first)");
-    }
+    agentJar = BenchmarkMain.agentJar();
     if (rounds < 1 || warmupRounds < 0) {
       throw new IllegalArgumentException(
           "bench.rounds must be at least 1 and bench.warmupRounds at least 0, were "

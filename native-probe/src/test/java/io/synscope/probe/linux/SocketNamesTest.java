@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.synscope.probe.MalformedDataException;
 import io.synscope.probe.NativeCallException;
 import io.synscope.probe.testing.TcpSockets;
-import java.lang.reflect.Field;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.SocketChannel;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,12 +18,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** getsockname(2) on a socket's own descriptor, against what the JDK says of the same socket. */
 class SocketNamesTest {
 
-  private static int fd(SocketChannel channel) throws ReflectiveOperationException {
-    Field f = channel.getClass().getDeclaredField("fdVal");
-    f.setAccessible(true);
-    return f.getInt(channel);
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"127.0.0.1", "::1", "mapped"})
   void bothEndsOfAConnectionAreWhereTheJdkSaysTheyAre(String kind) throws Exception {
@@ -33,8 +25,8 @@ class SocketNamesTest {
         NetlinkTcpProbe.isAvailable(), () -> "netlink: " + NetlinkTcpProbe.unavailabilityCause());
     try (TcpSockets sockets = TcpSockets.onLoopback(kind)) {
       TcpSockets.Connection c = sockets.established(sockets.listen(4));
-      InetSocketAddress client = SocketNames.local(fd(c.client()));
-      InetSocketAddress server = SocketNames.local(fd(c.server()));
+      InetSocketAddress client = SocketNames.local(TcpSockets.fd(c.client()));
+      InetSocketAddress server = SocketNames.local(TcpSockets.fd(c.server()));
       assertThat(client).isEqualTo(c.client().getLocalAddress());
       assertThat(server).isEqualTo(c.server().getLocalAddress());
       assertThat(client.getPort()).isEqualTo(c.clientPort());

@@ -9,23 +9,14 @@ import io.synscope.probe.TcpInfo;
 import io.synscope.probe.TcpInfoField;
 import io.synscope.probe.TcpState;
 import io.synscope.probe.testing.TcpSockets;
-import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** getsockopt(TCP_INFO) on a socket's own descriptor, against the netlink view of it. */
 class TcpInfoSockoptTest {
-
-  /** The descriptor of an NIO channel ({@code sun.nio.ch.SocketChannelImpl.fdVal}). */
-  private static int fd(SocketChannel channel) throws ReflectiveOperationException {
-    Field f = channel.getClass().getDeclaredField("fdVal");
-    f.setAccessible(true);
-    return f.getInt(channel);
-  }
 
   @Test
   void readsTheSameTcpInfoAsNetlinkShowsForTheSocket() throws Exception {
@@ -40,10 +31,10 @@ class TcpInfoSockoptTest {
           .states(TcpState.ESTABLISHED).withInfo(true).build();
 
       for (int attempt = 0; ; attempt++) {
-        TcpInfo own = TcpInfoSockopt.read(fd(c.client()));
+        TcpInfo own = TcpInfoSockopt.read(TcpSockets.fd(c.client()));
         List<io.synscope.probe.TcpSocket> listed = probe.list(query);
         TcpInfo viaNetlink = listed.get(0).tcpInfo();
-        TcpInfo ownAgain = TcpInfoSockopt.read(fd(c.client()));
+        TcpInfo ownAgain = TcpInfoSockopt.read(TcpSockets.fd(c.client()));
         if (!own.toString().equals(ownAgain.toString()) && attempt < 20) {
           continue;
         }

@@ -2,6 +2,7 @@ package io.synscope.probe.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -45,6 +46,16 @@ public final class TcpSockets implements AutoCloseable {
    * Sockets on loopback of one kind: {@code 127.0.0.1} (IPv4), {@code ::1} (IPv6), or {@code
    * mapped}: dual-stack IPv6 sockets with IPv4-mapped addresses, Java's default.
    */
+  /**
+   * The descriptor of an NIO channel ({@code sun.nio.ch.SocketChannelImpl.fdVal}), for the calls
+   * a process makes on its own sockets.
+   */
+  public static int fd(SocketChannel channel) throws ReflectiveOperationException {
+    Field f = channel.getClass().getDeclaredField("fdVal");
+    f.setAccessible(true);
+    return f.getInt(channel);
+  }
+
   public static TcpSockets onLoopback(String kind) throws UnknownHostException {
     return kind.equals("mapped")
         ? new TcpSockets(InetAddress.getByName("127.0.0.1"), StandardProtocolFamily.INET6)
