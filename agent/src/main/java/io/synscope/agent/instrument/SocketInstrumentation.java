@@ -10,8 +10,11 @@ import io.synscope.agent.AgentLog;
 import io.synscope.agent.bootstrap.Hooks;
 import java.lang.instrument.Instrumentation;
 import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -33,6 +36,19 @@ import net.bytebuddy.utility.JavaModule;
  * run for the first time), {@link #install} installs it.
  */
 public final class SocketInstrumentation {
+  /** The classes the advice goes into. */
+  private static final Set<String> INSTRUMENTED =
+      Set.of(
+          "java.net.Socket",
+          "java.net.ServerSocket",
+          "sun.nio.ch.SocketChannelImpl",
+          "sun.nio.ch.NioSocketImpl",
+          "sun.nio.ch.ServerSocketChannelImpl",
+          "sun.nio.ch.UnixAsynchronousSocketChannelImpl",
+          "sun.nio.ch.UnixAsynchronousServerSocketChannelImpl");
+
+  private static final int MAX_PASSES = 3;
+
   private SocketInstrumentation() {}
 
   /** Describes the advice and the classes it goes into; nothing is installed yet. */
@@ -91,10 +107,9 @@ public final class SocketInstrumentation {
     return newAgentBuilder()
             .disableClassFormatChanges()
             .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-            // Passes over the loaded classes until no new one turns up: a class loaded while
-            // another is being transformed (describing SocketChannelImpl loads Socket on JDK 25)
-            // is not transformed as it loads, and must be found by the next pass.
-            .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)
+            // Byte Buddy's own passes over the loaded classes, thousands of them, cost a tenth of
+            // a second at start-up; install() retransforms the few loaded ones it wants itself.
+            .with(new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit())
             .with(AgentBuilder.PoolStrategy.Default.FAST)
             .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
             .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
@@ -135,6 +150,32 @@ public final class SocketInstrumentation {
     inst.redefineModule(
         javaBase, Set.of(Hooks.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of());
     prepared.installOn(inst);
+    // The classes loaded before the transformer came are retransformed here, and again those
+    // that were loaded while another was being transformed (describing SocketChannelImpl loads
+    // Socket on JDK 25): Byte Buddy does not transform a class that loads during a
+    // transformation on the same thread.
+    for (int pass = 0; pass < MAX_PASSES; pass++) {
+      List<Class<?>> pending = new ArrayList<>();
+      for (Class<?> c : inst.getAllLoadedClasses()) {
+        String name = c.getName();
+        if (INSTRUMENTED.contains(name) && !FailureListener.DONE.contains(name)) {
+          pending.add(c);
+        }
+      }
+      if (pending.isEmpty()) {
+        return;
+      }
+      for (Class<?> c : pending) {
+        try {
+          inst.retransformClasses(c);
+        } catch (Exception | LinkageError e) {
+          FailureListener.DONE.add(c.getName()); // said once by the listener or here, not retried
+          AgentLog.warnOnce(
+              "instrument:" + c.getName(),
+              "could not instrument " + c.getName() + ", its connections are not traced: " + e);
+        }
+      }
+    }
   }
 
   /**
@@ -162,8 +203,11 @@ public final class SocketInstrumentation {
     }
   }
 
-  /** Reports a class that could not be instrumented, once, in one line. */
+  /** Keeps the names of the classes done; reports one that could not be instrumented, once. */
   private static final class FailureListener extends AgentBuilder.Listener.Adapter {
+    /** The classes transformed, or given up on. */
+    static final Set<String> DONE = ConcurrentHashMap.newKeySet();
+
     @Override
     public void onError(
         String typeName,
@@ -171,6 +215,7 @@ public final class SocketInstrumentation {
         JavaModule module,
         boolean loaded,
         Throwable throwable) {
+      DONE.add(typeName);
       AgentLog.warnOnce(
           "instrument:" + typeName,
           "could not instrument " + typeName + ", its connections are not traced: " + throwable);
@@ -183,6 +228,7 @@ public final class SocketInstrumentation {
         JavaModule module,
         boolean loaded,
         DynamicType dynamicType) {
+      DONE.add(typeDescription.getName());
       AgentLog.debug("instrumented " + typeDescription.getName());
     }
   }
