@@ -36,7 +36,7 @@ public final class AgentInstaller {
     String version = version();
     AgentTelemetry.Building building = AgentTelemetry.startBuilding(config);
     AgentBuilder instrumentation = SocketInstrumentation.prepare();
-    phase("instrumentation prepared", startNanos);
+    phase("advice", startNanos);
     AgentTelemetry telemetry;
     try {
       telemetry = building.await();
