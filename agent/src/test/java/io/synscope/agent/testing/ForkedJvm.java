@@ -239,18 +239,7 @@ public final class ForkedJvm implements AutoCloseable {
 
   /** Asks the process to stop (so shutdown hooks run), then forces it; this process only. */
   private void end() {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly().waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    Processes.stop(process, KILL_GRACE);
     stdout.awaitEnd(READER_DRAIN_MILLIS);
     stderr.awaitEnd(READER_DRAIN_MILLIS);
   }
