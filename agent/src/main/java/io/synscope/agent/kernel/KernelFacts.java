@@ -9,6 +9,7 @@ import io.synscope.probe.proc.TcpSysctls;
 import java.lang.instrument.Instrumentation;
 import java.net.InetSocketAddress;
 import java.util.Locale;
+import java.util.function.IntFunction;
 
 /**
  * Asks the kernel about one of the application's sockets, by its descriptor: {@code struct
@@ -58,7 +59,7 @@ public final class KernelFacts {
     return new KernelFacts(SocketDescriptors.create(inst), true);
   }
 
-  /** Descriptor access, or null when this JDK's socket classes are not as expected. */
+  /** Descriptor access; null where there is no kernel data to ask for (not Linux). */
   public SocketDescriptors descriptors() {
     return descriptors;
   }
@@ -68,34 +69,29 @@ public final class KernelFacts {
    * asked here (the caller then asks the JDK, which makes two).
    */
   public InetSocketAddress localAddress(int fd) {
-    if (!working || fd < 0) {
-      return null;
-    }
-    try {
-      return SocketNames.local(fd);
-    } catch (ProbeException e) {
-      return null; // closed meanwhile, or not an IP socket
-    } catch (Throwable t) {
-      working = false;
-      AgentLog.warn(
-          "getsockname cannot be called; spans carry no kernel data from now on: " + t);
-      return null;
-    }
+    return ask(fd, SocketNames::local, "getsockname");
   }
 
   /** The socket's tcp_info now, or null (closed descriptor, or no kernel data here). */
   public TcpInfo tcpInfo(int fd) {
+    return ask(fd, TcpInfoSockopt::read, "getsockopt(TCP_INFO)");
+  }
+
+  /**
+   * One call about a socket: null when the socket closed meanwhile (or is not an IP socket), and
+   * when the call cannot be made at all here, one line and no more calls.
+   */
+  private <T> T ask(int fd, IntFunction<T> call, String name) {
     if (!working || fd < 0) {
       return null;
     }
     try {
-      return TcpInfoSockopt.read(fd);
+      return call.apply(fd);
     } catch (ProbeException e) {
-      return null; // the socket closed meanwhile
+      return null;
     } catch (Throwable t) {
       working = false;
-      AgentLog.warn(
-          "getsockopt(TCP_INFO) cannot be called; spans carry no kernel data from now on: " + t);
+      AgentLog.warn(name + " cannot be called; spans carry no kernel data from now on: " + t);
       return null;
     }
   }
