@@ -1,5 +1,6 @@
 package io.synscope.agent;
 
+import io.synscope.agent.bootstrap.AgentThread;
 import io.synscope.agent.bootstrap.Hooks;
 import io.synscope.agent.config.AgentConfig;
 import io.synscope.agent.config.AgentOption;
@@ -14,12 +15,16 @@ import io.synscope.agent.trace.ConnectionTracer;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
-import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
- * Starts the agent proper, inside the agent's class loader. The SDK is built on an agent thread
- * while this one prepares the instrumentation, the two costly parts of start-up, so that on a
- * machine with two cores or more the application waits for the longer one only.
+ * Starts the agent proper, inside the agent's class loader.
+ *
+ * <p>With {@code -javaagent}, the agent starts beside the application: premain registers two
+ * transformers that look at class names only and returns, and an agent thread builds the SDK
+ * while another prepares the advice, the two costly parts. The application's connects and accepts
+ * made meanwhile wait for the tracer (within a bound, see {@link Hooks#holdUntilInstalled}), so
+ * none goes untraced. After a late attach everything happens on the attaching thread, and the
+ * loaded socket classes are retransformed once the tracer is in place.
  */
 public final class AgentInstaller {
   private AgentInstaller() {}
@@ -33,50 +38,85 @@ public final class AgentInstaller {
       AgentLog.info("agent disabled by synscope.enabled=false");
       return;
     }
-    String version = version();
-    AgentTelemetry.Building building = AgentTelemetry.startBuilding(config);
-    AgentBuilder instrumentation = SocketInstrumentation.prepare();
-    phase("advice", startNanos);
-    AgentTelemetry telemetry;
-    try {
-      telemetry = building.await();
-    } catch (Exception e) {
-      AgentLog.warn("agent off: the OpenTelemetry configuration was rejected: " + e.getMessage());
-      return;
-    }
-    phase("OpenTelemetry SDK", startNanos);
-    AgentMetrics metrics = AgentMetrics.start(config, telemetry);
-    KernelFacts kernel = KernelFacts.create(inst);
-    try {
-      ListenerPoller.start(config, telemetry.tracer(version), metrics.registry());
-    } catch (RuntimeException | LinkageError e) {
-      AgentLog.warn("listener poller not started; spans are still made", e);
-    }
     ApplicationContexts parents = new ApplicationContexts();
     ApplicationOtelWatcher.install(inst, parents);
-    Hooks.install(
-        new ConnectionTracer(
-            telemetry.tracer(version),
-            parents,
-            kernel,
-            metrics.tcp(),
-            metrics.exported(),
-            config.getBoolean(AgentOption.TRACE_CONNECT),
-            config.getBoolean(AgentOption.TRACE_ACCEPT),
-            config.getBoolean(AgentOption.CONNECTION_SPANS)));
-    phase("tracer", startNanos);
-    SocketInstrumentation.install(inst, instrumentation);
-    phase("instrumentation", startNanos);
-    // After the instrumentation, so that the endpoint's socket classes are instrumented as they
-    // load rather than retransformed (the endpoint's own connections are never traced).
-    metrics.servePrometheus(config);
-    AgentLog.info(
-        "agent "
-            + version
-            + (lateAttach ? " attached" : " started")
-            + " in "
-            + millisSince(startNanos)
-            + " ms: tracing TCP connects and accepts");
+    SocketInstrumentation sockets = SocketInstrumentation.register(inst);
+    if (lateAttach) {
+      start(inst, config, parents, sockets, true, startNanos);
+    } else {
+      Hooks.holdUntilInstalled();
+      new AgentThread(
+              () -> start(inst, config, parents, sockets, false, startNanos), "synscope-start")
+          .start();
+      phase("premain", startNanos);
+    }
+  }
+
+  private static void start(
+      Instrumentation inst,
+      AgentConfig config,
+      ApplicationContexts parents,
+      SocketInstrumentation sockets,
+      boolean lateAttach,
+      long startNanos) {
+    try {
+      String version = Version.get();
+      AgentTelemetry.Building building = AgentTelemetry.startBuilding(config);
+      if (!lateAttach) {
+        sockets.prepareNow();
+        phase("advice", startNanos);
+      }
+      AgentTelemetry telemetry;
+      try {
+        telemetry = building.await();
+      } catch (Exception e) {
+        AgentLog.warn("agent off: the OpenTelemetry configuration was rejected: " + e.getMessage());
+        stop(sockets);
+        return;
+      }
+      phase("OpenTelemetry SDK", startNanos);
+      AgentMetrics metrics = AgentMetrics.start(config, telemetry);
+      KernelFacts kernel = KernelFacts.create(inst);
+      try {
+        ListenerPoller.start(config, telemetry.tracer(version), metrics.registry());
+      } catch (RuntimeException | LinkageError e) {
+        AgentLog.warn("listener poller not started; spans are still made", e);
+      }
+      Hooks.install(
+          new ConnectionTracer(
+              telemetry.tracer(version),
+              parents,
+              kernel,
+              metrics.tcp(),
+              metrics.exported(),
+              config.getBoolean(AgentOption.TRACE_CONNECT),
+              config.getBoolean(AgentOption.TRACE_ACCEPT),
+              config.getBoolean(AgentOption.CONNECTION_SPANS)));
+      phase("tracer", startNanos);
+      if (lateAttach) {
+        sockets.prepareNow();
+        phase("instrumentation", startNanos);
+      }
+      // With the socket transformer in place, so that the endpoint's socket classes are woven as
+      // they load rather than retransformed (the endpoint's own connections are never traced).
+      metrics.servePrometheus(config);
+      AgentLog.info(
+          "agent "
+              + version
+              + (lateAttach ? " attached" : " started")
+              + " in "
+              + millisSince(startNanos)
+              + " ms: tracing TCP connects and accepts");
+    } catch (RuntimeException | LinkageError e) {
+      AgentLog.warn("agent off: its start failed; the application runs without it", e);
+      stop(sockets);
+    }
+  }
+
+  /** Lets go of the application: nothing more is woven, and no connect waits for the agent. */
+  private static void stop(SocketInstrumentation sockets) {
+    sockets.remove();
+    Hooks.install(null);
   }
 
   private static void phase(String done, long startNanos) {
@@ -95,9 +135,5 @@ public final class AgentInstaller {
 
   private static long millisSince(long startNanos) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-  }
-
-  private static String version() {
-    return Version.get();
   }
 }

@@ -8,6 +8,8 @@ import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The static entry points that advice inlined into JDK socket classes calls. They forward to the
@@ -15,18 +17,74 @@ import java.nio.channels.SocketChannel;
  * and they never let anything escape into the application.
  */
 public final class Hooks {
+  /**
+   * How long a connect or accept made while the agent starts beside the application waits for it,
+   * once; a bound, so that no start-up trouble can hang the application.
+   */
+  private static final long START_WAIT_SECONDS = 5;
+
   private static volatile SocketEvents events;
+  private static volatile CountDownLatch starting;
 
   private Hooks() {}
 
-  /** Installs (or, with null, removes) the receiver of socket events. */
+  /**
+   * Makes the application's connects and accepts wait for {@link #install} (within a bound), so
+   * that those made while the agent starts on its own thread are traced too. A connect waits as
+   * it starts, so its span does not include the wait; an accept as it returns, its end read before
+   * the wait. Closes never wait.
+   */
+  public static void holdUntilInstalled() {
+    starting = new CountDownLatch(1);
+  }
+
+  /** Installs (or, with null, removes) the receiver of socket events; releases waiting threads. */
   public static void install(SocketEvents receiver) {
     events = receiver;
+    CountDownLatch waiting = starting;
+    starting = null;
+    if (waiting != null) {
+      waiting.countDown();
+    }
   }
 
   private static SocketEvents active() {
     SocketEvents e = events;
+    if (e == null) {
+      if (starting == null) {
+        return null;
+      }
+      e = awaitStart();
+    }
     return e == null || AgentThread.isCurrent() ? null : e;
+  }
+
+  /**
+   * The receiver, without waiting for the agent's start: for closes, which matter only for
+   * connections traced, and those were made after it.
+   */
+  private static SocketEvents current() {
+    SocketEvents e = events;
+    return e == null || AgentThread.isCurrent() ? null : e;
+  }
+
+  private static SocketEvents awaitStart() {
+    CountDownLatch waiting = starting;
+    if (waiting == null || AgentThread.isCurrent()) {
+      return events;
+    }
+    try {
+      if (!waiting.await(START_WAIT_SECONDS, TimeUnit.SECONDS) && starting == waiting) {
+        starting = null;
+        System.err.println(
+            "[synscope] WARN agent not ready after "
+                + START_WAIT_SECONDS
+                + " s; connections are not traced until it is");
+      }
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt(); // the application's interrupt, kept for it to see
+    }
+    return events;
   }
 
   public static void socketConnect(
@@ -72,10 +130,11 @@ public final class Hooks {
 
   public static void serverSocketAccept(
       ServerSocket server, Socket accepted, long startNanos, Throwable thrown) {
+    long endNanos = System.nanoTime(); // before any wait for the agent's start
     SocketEvents e = active();
     if (e != null) {
       try {
-        e.serverSocketAccept(server, accepted, startNanos, thrown);
+        e.serverSocketAccept(server, accepted, startNanos, endNanos, thrown);
       } catch (Throwable ignored) {
         // see socketConnect
       }
@@ -84,10 +143,11 @@ public final class Hooks {
 
   public static void channelAccept(
       ServerSocketChannel server, SocketChannel accepted, long startNanos, Throwable thrown) {
+    long endNanos = System.nanoTime(); // before any wait for the agent's start
     SocketEvents e = active();
     if (e != null) {
       try {
-        e.channelAccept(server, accepted, startNanos, thrown);
+        e.channelAccept(server, accepted, startNanos, endNanos, thrown);
       } catch (Throwable ignored) {
         // see socketConnect
       }
@@ -190,7 +250,7 @@ public final class Hooks {
   }
 
   public static void implClosing(Object socketImpl) {
-    SocketEvents e = active();
+    SocketEvents e = current();
     if (e != null) {
       try {
         e.implClosing(socketImpl);
@@ -201,7 +261,7 @@ public final class Hooks {
   }
 
   public static void channelClosing(Object channel, int fd) {
-    SocketEvents e = active();
+    SocketEvents e = current();
     if (e != null) {
       try {
         e.channelClosing(channel, fd);

@@ -37,12 +37,23 @@ public interface SocketEvents {
   /** {@code SocketChannel.finishConnect()} returned or threw. */
   void channelFinishConnect(SocketChannel channel, int fd, boolean connected, Throwable thrown);
 
-  /** {@code ServerSocket.accept()} (through {@code implAccept(Socket)}) returned or threw. */
-  void serverSocketAccept(ServerSocket server, Socket accepted, long startNanos, Throwable thrown);
+  /**
+   * {@code ServerSocket.accept()} (through {@code implAccept(Socket)}) returned, at {@code
+   * endNanos}, or threw.
+   */
+  void serverSocketAccept(
+      ServerSocket server, Socket accepted, long startNanos, long endNanos, Throwable thrown);
 
-  /** {@code ServerSocketChannel.accept()} returned or threw; {@code accepted} null if none was ready. */
+  /**
+   * {@code ServerSocketChannel.accept()} returned, at {@code endNanos}, or threw; {@code accepted}
+   * null if none was ready.
+   */
   void channelAccept(
-      ServerSocketChannel server, SocketChannel accepted, long startNanos, Throwable thrown);
+      ServerSocketChannel server,
+      SocketChannel accepted,
+      long startNanos,
+      long endNanos,
+      Throwable thrown);
 
   /**
    * {@code AsynchronousSocketChannel.connect} is starting. Returns a token that follows this

@@ -65,7 +65,7 @@ public final class AgentTelemetry {
                   result.set(t);
                 }
               },
-              "synscope-start");
+              "synscope-sdk");
       builder.start();
     }
 

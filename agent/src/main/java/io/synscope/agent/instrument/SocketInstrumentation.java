@@ -7,14 +7,21 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.synscope.agent.AgentLog;
+import io.synscope.agent.bootstrap.AgentThread;
 import io.synscope.agent.bootstrap.Hooks;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.net.SocketAddress;
+import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -28,14 +35,16 @@ import net.bytebuddy.utility.JavaModule;
 /**
  * Weaves the socket advice into the JDK: {@code java.net.Socket}, {@code java.net.ServerSocket},
  * {@code sun.nio.ch.SocketChannelImpl}, {@code sun.nio.ch.ServerSocketChannelImpl} and the Linux
- * asynchronous channels {@code sun.nio.ch.UnixAsynchronous(Server)SocketChannelImpl}. Classes
- * already loaded (always the case after a late attach) are retransformed.
+ * asynchronous channels {@code sun.nio.ch.UnixAsynchronous(Server)SocketChannelImpl}.
  *
- * <p>In two steps, so that the agent can do other start-up work while the second waits: {@link
- * #prepare} describes the advice (the costly part, a few hundred classes of Byte Buddy loaded and
- * run for the first time), {@link #install} installs it.
+ * <p>What is registered with the JVM is this class, a transformer that looks at class names only:
+ * Byte Buddy, a few hundred classes loaded and run for the first time (the largest part of the
+ * agent's start-up), is prepared by {@link #prepareNow} on an agent thread or by the first thread
+ * that loads one of the socket classes, whichever comes first, so that premain does not wait for
+ * it. No thread waits for another inside class loading for longer than a bound: a class it could
+ * not weave then is retransformed by an agent thread as soon as it is loaded.
  */
-public final class SocketInstrumentation {
+public final class SocketInstrumentation implements ClassFileTransformer {
   /** The classes the advice goes into. */
   private static final Set<String> INSTRUMENTED =
       Set.of(
@@ -47,12 +56,210 @@ public final class SocketInstrumentation {
           "sun.nio.ch.UnixAsynchronousSocketChannelImpl",
           "sun.nio.ch.UnixAsynchronousServerSocketChannelImpl");
 
+  /** The same, as the JVM names them to a transformer. */
+  private static final Set<String> INTERNAL_NAMES = internalNames(INSTRUMENTED);
+
   private static final int MAX_PASSES = 3;
+  /** How long a thread loading a socket class waits for another that is preparing the advice. */
+  private static final long PREPARE_WAIT_SECONDS = 5;
+  /** How long a class missed while loading is looked for among the loaded ones. */
+  private static final long FOLLOW_UP_MILLIS = 2_000;
 
-  private SocketInstrumentation() {}
+  private final Instrumentation inst;
+  private final ReentrantLock preparing = new ReentrantLock();
+  private final Set<String> missed = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean followingUp = new AtomicBoolean();
+  private final ThreadLocal<Boolean> weaving = new ThreadLocal<>();
+  private volatile ClassFileTransformer woven;
+  private volatile boolean off;
 
-  /** Describes the advice and the classes it goes into; nothing is installed yet. */
-  public static AgentBuilder prepare() {
+  private SocketInstrumentation(Instrumentation inst) {
+    this.inst = inst;
+  }
+
+  // A loop, not a stream: the first lambda of a JVM costs milliseconds, and premain runs this.
+  private static Set<String> internalNames(Set<String> names) {
+    Set<String> internal = new HashSet<>();
+    for (String name : names) {
+      internal.add(name.replace('.', '/'));
+    }
+    return Set.copyOf(internal);
+  }
+
+  /**
+   * Registers the transformer; cheap, nothing of Byte Buddy is loaded yet. Socket classes that
+   * load from now on are woven as they load.
+   */
+  public static SocketInstrumentation register(Instrumentation inst) {
+    SocketInstrumentation instrumentation = new SocketInstrumentation(inst);
+    inst.addTransformer(instrumentation, true);
+    return instrumentation;
+  }
+
+  /**
+   * Prepares the advice if no thread has yet, and retransforms the socket classes loaded before
+   * the transformer came (always the case after a late attach).
+   */
+  public void prepareNow() {
+    if (weaver() == null) {
+      return;
+    }
+    // Again those that were loaded while another was being transformed (describing
+    // SocketChannelImpl loads Socket on JDK 25): Byte Buddy does not transform a class that loads
+    // during a transformation on the same thread.
+    for (int pass = 0; pass < MAX_PASSES; pass++) {
+      List<Class<?>> pending = loadedNotDone(INSTRUMENTED);
+      if (pending.isEmpty()) {
+        return;
+      }
+      retransform(pending);
+    }
+  }
+
+  /** Stops weaving classes that load from now on; those woven keep their advice. */
+  public void remove() {
+    off = true;
+    inst.removeTransformer(this);
+  }
+
+  @Override
+  public byte[] transform(
+      Module module,
+      ClassLoader loader,
+      String className,
+      Class<?> classBeingRedefined,
+      ProtectionDomain protectionDomain,
+      byte[] classfileBuffer) {
+    if (loader != null || className == null || !INTERNAL_NAMES.contains(className) || off) {
+      return null;
+    }
+    try {
+      if (weaving.get() != null) {
+        // Loaded while this thread weaves another; Byte Buddy would decline it.
+        missLoading(className);
+        return null;
+      }
+      ClassFileTransformer weaver = weaver();
+      if (weaver == null) {
+        missLoading(className);
+        return null;
+      }
+      weaving.set(Boolean.TRUE);
+      try {
+        return weaver.transform(
+            module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+      } finally {
+        weaving.remove();
+      }
+    } catch (Throwable t) {
+      AgentLog.warnOnce(
+          "instrument:" + className,
+          "could not instrument " + className + ", its connections are not traced: " + t);
+      return null;
+    }
+  }
+
+  /** The prepared advice; prepares it on this thread unless another is at it. */
+  private ClassFileTransformer weaver() {
+    ClassFileTransformer w = woven;
+    if (w != null || off || preparing.isHeldByCurrentThread()) {
+      return w;
+    }
+    boolean locked;
+    try {
+      locked = preparing.tryLock() || preparing.tryLock(PREPARE_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+    if (!locked) {
+      return null;
+    }
+    try {
+      if (woven == null && !off) {
+        woven = prepare(inst);
+        followUp(); // what loaded on other threads while this one prepared
+      }
+      return woven;
+    } catch (RuntimeException | LinkageError e) {
+      off = true;
+      AgentLog.warn("connections are not traced: the socket advice could not be prepared", e);
+      return null;
+    } finally {
+      preparing.unlock();
+    }
+  }
+
+  /**
+   * A socket class that loads without its advice, because this thread was weaving another or
+   * another thread was preparing the advice: an agent thread retransforms it once it is loaded.
+   */
+  private void missLoading(String internalName) {
+    missed.add(internalName.replace('/', '.'));
+    if (woven != null) {
+      followUp();
+    }
+  }
+
+  private void followUp() {
+    if (missed.isEmpty() || !followingUp.compareAndSet(false, true)) {
+      return;
+    }
+    new AgentThread(this::retransformMissed, "synscope-instrument").start();
+  }
+
+  private void retransformMissed() {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FOLLOW_UP_MILLIS);
+    try {
+      while (!missed.isEmpty() && System.nanoTime() < deadline) {
+        List<Class<?>> loaded = loadedNotDone(missed);
+        retransform(loaded);
+        loaded.forEach(c -> missed.remove(c.getName()));
+        if (!missed.isEmpty()) {
+          // The class is being defined by the thread that missed it; it shows up shortly.
+          Thread.sleep(10);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      followingUp.set(false);
+    }
+    if (!missed.isEmpty()) {
+      followUp();
+    }
+  }
+
+  private List<Class<?>> loadedNotDone(Set<String> names) {
+    List<Class<?>> found = new ArrayList<>();
+    for (Class<?> c : inst.getAllLoadedClasses()) {
+      String name = c.getName();
+      if (names.contains(name) && !FailureListener.DONE.contains(name)) {
+        found.add(c);
+      }
+    }
+    return found;
+  }
+
+  private void retransform(List<Class<?>> classes) {
+    for (Class<?> c : classes) {
+      try {
+        inst.retransformClasses(c);
+      } catch (Exception | LinkageError e) {
+        FailureListener.DONE.add(c.getName()); // said once by the listener or here, not retried
+        AgentLog.warnOnce(
+            "instrument:" + c.getName(),
+            "could not instrument " + c.getName() + ", its connections are not traced: " + e);
+      }
+    }
+  }
+
+  /**
+   * Describes the advice and the classes it goes into, as a transformer not registered with the
+   * JVM: this class registers itself and hands socket classes to it. java.base is made to read
+   * the module of {@link Hooks} first, since the inlined advice calls it from inside java.base.
+   */
+  private static ClassFileTransformer prepare(Instrumentation inst) {
     // Advice is prepared before the agent is installed: describing an advice method loads the
     // JDK types in its signature, which must not happen while those very types are being loaded.
     AsmVisitorWrapper socketConnect =
@@ -104,11 +311,12 @@ public final class SocketInstrumentation {
     AsmVisitorWrapper asyncFinishAccept =
         Advice.to(AsyncFinishAcceptAdvice.class).on(named("finishAccept"));
 
-    return newAgentBuilder()
+    AgentBuilder agent =
+        newAgentBuilder()
             .disableClassFormatChanges()
             .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
             // Byte Buddy's own passes over the loaded classes, thousands of them, cost a tenth of
-            // a second at start-up; install() retransforms the few loaded ones it wants itself.
+            // a second at start-up; prepareNow() retransforms the few loaded ones it wants itself.
             .with(new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit())
             .with(AgentBuilder.PoolStrategy.Default.FAST)
             .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
@@ -139,43 +347,10 @@ public final class SocketInstrumentation {
             .transform(
                 (builder, type, loader, module, domain) ->
                     builder.visit(asyncAcceptStart).visit(asyncFinishAccept));
-  }
-
-  /**
-   * Installs prepared advice. java.base is made to read the module of {@link Hooks} first, since
-   * the inlined advice calls it from inside java.base.
-   */
-  public static void install(Instrumentation inst, AgentBuilder prepared) {
     Module javaBase = Object.class.getModule();
     inst.redefineModule(
         javaBase, Set.of(Hooks.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of());
-    prepared.installOn(inst);
-    // The classes loaded before the transformer came are retransformed here, and again those
-    // that were loaded while another was being transformed (describing SocketChannelImpl loads
-    // Socket on JDK 25): Byte Buddy does not transform a class that loads during a
-    // transformation on the same thread.
-    for (int pass = 0; pass < MAX_PASSES; pass++) {
-      List<Class<?>> pending = new ArrayList<>();
-      for (Class<?> c : inst.getAllLoadedClasses()) {
-        String name = c.getName();
-        if (INSTRUMENTED.contains(name) && !FailureListener.DONE.contains(name)) {
-          pending.add(c);
-        }
-      }
-      if (pending.isEmpty()) {
-        return;
-      }
-      for (Class<?> c : pending) {
-        try {
-          inst.retransformClasses(c);
-        } catch (Exception | LinkageError e) {
-          FailureListener.DONE.add(c.getName()); // said once by the listener or here, not retried
-          AgentLog.warnOnce(
-              "instrument:" + c.getName(),
-              "could not instrument " + c.getName() + ", its connections are not traced: " + e);
-        }
-      }
-    }
+    return agent.makeRaw();
   }
 
   /**

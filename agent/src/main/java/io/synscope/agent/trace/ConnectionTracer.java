@@ -12,6 +12,7 @@ import io.synscope.agent.kernel.SocketDescriptors;
 import io.synscope.agent.metrics.TcpMetrics;
 import io.synscope.probe.TcpInfo;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -300,8 +301,7 @@ public final class ConnectionTracer implements SocketEvents {
 
   @Override
   public void serverSocketAccept(
-      ServerSocket server, Socket accepted, long startNanos, Throwable thrown) {
-    long endNanos = System.nanoTime();
+      ServerSocket server, Socket accepted, long startNanos, long endNanos, Throwable thrown) {
     if (!acceptOn || thrown != null || accepted == null) {
       return; // a failed accept (closed listener, timeout) is not a connection
     }
@@ -317,7 +317,7 @@ public final class ConnectionTracer implements SocketEvents {
           API_SERVER_SOCKET,
           owner,
           (InetSocketAddress) peer,
-          localAddress(accepted, fd),
+          acceptedLocalAddress(server, accepted, fd),
           fd,
           listenerFd,
           startNanos,
@@ -329,8 +329,11 @@ public final class ConnectionTracer implements SocketEvents {
 
   @Override
   public void channelAccept(
-      ServerSocketChannel server, SocketChannel accepted, long startNanos, Throwable thrown) {
-    long endNanos = System.nanoTime();
+      ServerSocketChannel server,
+      SocketChannel accepted,
+      long startNanos,
+      long endNanos,
+      Throwable thrown) {
     if (!acceptOn || thrown != null || accepted == null) {
       return; // nothing was pending (non-blocking), or the accept failed
     }
@@ -419,6 +422,20 @@ public final class ConnectionTracer implements SocketEvents {
   private InetSocketAddress localAddress(Socket socket, int fd) {
     InetSocketAddress local = kernel.localAddress(fd);
     return local != null ? local : (InetSocketAddress) socket.getLocalSocketAddress();
+  }
+
+  /**
+   * An accepted {@link Socket}'s local end. A listener bound to one address accepts connections to
+   * that address only, and the JDK keeps the accepted socket's port: no system call. A wildcard
+   * listener's connection can have any of the host's addresses: one getsockname.
+   */
+  private InetSocketAddress acceptedLocalAddress(ServerSocket server, Socket accepted, int fd) {
+    InetAddress bound = server.getInetAddress();
+    int port = accepted.getLocalPort();
+    if (bound != null && !bound.isAnyLocalAddress() && port > 0) {
+      return new InetSocketAddress(bound, port);
+    }
+    return localAddress(accepted, fd);
   }
 
   // ---- close ----

@@ -127,8 +127,11 @@ class PrometheusScrapeIT {
       // Every export of spans is refused, so each span counts in synscope.dropped.spans.
       traces.failWith(400);
       app.awaitOutputLine(line -> line.startsWith("READY"), TIMEOUT);
-      assertThat(app.stderr())
-          .contains("[synscope] metrics for Prometheus at http://127.0.0.1:" + port + "/metrics");
+      app.awaitErrorLine(
+          line ->
+              line.equals(
+                  "[synscope] metrics for Prometheus at http://127.0.0.1:" + port + "/metrics"),
+          TIMEOUT);
       assertThat(listeningAddresses(port)).containsExactly("127.0.0.1:" + port);
       for (InetAddress other : otherLocalAddresses()) {
         assertThatThrownBy(() -> connect(other, port))

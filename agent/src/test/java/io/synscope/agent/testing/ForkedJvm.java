@@ -129,18 +129,32 @@ public final class ForkedJvm implements AutoCloseable {
    * (then the process is ended).
    */
   public String awaitOutputLine(Predicate<String> condition, Duration timeout) {
+    return awaitLine(stdout, "an output line", condition, timeout);
+  }
+
+  /**
+   * The first stderr line that matches (the agent's own lines are there, and the agent starts
+   * beside the application, so they may come after the application's first output); fails as
+   * {@link #awaitOutputLine} does.
+   */
+  public String awaitErrorLine(Predicate<String> condition, Duration timeout) {
+    return awaitLine(stderr, "a line on stderr", condition, timeout);
+  }
+
+  private String awaitLine(
+      ProcessOutput stream, String what, Predicate<String> condition, Duration timeout) {
     long deadline = Math.min(System.nanoTime() + timeout.toNanos(), deadlineNanos);
     Optional<String> line;
     try {
-      line = stdout.awaitLine(condition, deadline);
+      line = stream.awaitLine(condition, deadline);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw failure("interrupted while waiting for an output line", e);
+      throw failure("interrupted while waiting for " + what, e);
     }
     if (line.isPresent()) {
       return line.get();
     }
-    if (stdout.ended()) {
+    if (stream.ended()) {
       awaitExitQuietly();
       throw failure("ended its output without a matching line", null);
     }
