@@ -62,12 +62,15 @@ public final class SocketInstrumentation implements ClassFileTransformer {
   private static final int MAX_PASSES = 3;
   /** How long a thread loading a socket class waits for another that is preparing the advice. */
   private static final long PREPARE_WAIT_SECONDS = 5;
+  /** How long the agent's own start waits for another thread that is preparing the advice. */
+  private static final long PREPARE_WAIT_AGENT_SECONDS = 60;
   /** How long a class missed while loading is looked for among the loaded ones. */
-  private static final long FOLLOW_UP_MILLIS = 2_000;
+  private static final long FOLLOW_UP_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private final Instrumentation inst;
   private final ReentrantLock preparing = new ReentrantLock();
-  private final Set<String> missed = ConcurrentHashMap.newKeySet();
+  /** Classes that loaded without their advice, and when (System.nanoTime). */
+  private final Map<String, Long> missed = new ConcurrentHashMap<>();
   private final AtomicBoolean followingUp = new AtomicBoolean();
   private final ThreadLocal<Boolean> weaving = new ThreadLocal<>();
   private volatile ClassFileTransformer woven;
@@ -101,7 +104,7 @@ public final class SocketInstrumentation implements ClassFileTransformer {
    * the transformer came (always the case after a late attach).
    */
   public void prepareNow() {
-    if (weaver() == null) {
+    if (weaver(PREPARE_WAIT_AGENT_SECONDS) == null) {
       return;
     }
     // Again those that were loaded while another was being transformed (describing
@@ -139,7 +142,7 @@ public final class SocketInstrumentation implements ClassFileTransformer {
         missLoading(className);
         return null;
       }
-      ClassFileTransformer weaver = weaver();
+      ClassFileTransformer weaver = weaver(PREPARE_WAIT_SECONDS);
       if (weaver == null) {
         missLoading(className);
         return null;
@@ -160,14 +163,14 @@ public final class SocketInstrumentation implements ClassFileTransformer {
   }
 
   /** The prepared advice; prepares it on this thread unless another is at it. */
-  private ClassFileTransformer weaver() {
+  private ClassFileTransformer weaver(long waitSeconds) {
     ClassFileTransformer w = woven;
     if (w != null || off || preparing.isHeldByCurrentThread()) {
       return w;
     }
     boolean locked;
     try {
-      locked = preparing.tryLock() || preparing.tryLock(PREPARE_WAIT_SECONDS, TimeUnit.SECONDS);
+      locked = preparing.tryLock() || preparing.tryLock(waitSeconds, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;
@@ -195,7 +198,7 @@ public final class SocketInstrumentation implements ClassFileTransformer {
    * another thread was preparing the advice: an agent thread retransforms it once it is loaded.
    */
   private void missLoading(String internalName) {
-    missed.add(internalName.replace('/', '.'));
+    missed.put(internalName.replace('/', '.'), System.nanoTime());
     if (woven != null) {
       followUp();
     }
@@ -209,12 +212,21 @@ public final class SocketInstrumentation implements ClassFileTransformer {
   }
 
   private void retransformMissed() {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FOLLOW_UP_MILLIS);
     try {
-      while (!missed.isEmpty() && System.nanoTime() < deadline) {
-        List<Class<?>> loaded = loadedNotDone(missed);
+      while (!missed.isEmpty()) {
+        List<Class<?>> loaded = loadedNotDone(missed.keySet());
         retransform(loaded);
         loaded.forEach(c -> missed.remove(c.getName()));
+        long now = System.nanoTime();
+        missed.forEach(
+            (name, since) -> {
+              if (now - since > FOLLOW_UP_NANOS && missed.remove(name, since)) {
+                AgentLog.warnOnce(
+                    "instrument:" + name,
+                    "could not instrument " + name + ", its connections are not traced: it did"
+                        + " not show up among the loaded classes");
+              }
+            });
         if (!missed.isEmpty()) {
           // The class is being defined by the thread that missed it; it shows up shortly.
           Thread.sleep(10);
@@ -225,9 +237,7 @@ public final class SocketInstrumentation implements ClassFileTransformer {
     } finally {
       followingUp.set(false);
     }
-    if (!missed.isEmpty()) {
-      followUp();
-    }
+    followUp(); // for a class missed after the loop's last look
   }
 
   private List<Class<?>> loadedNotDone(Set<String> names) {
