@@ -107,8 +107,9 @@ public final class AgentInstaller {
               + " in "
               + millisSince(startNanos)
               + " ms: tracing TCP connects and accepts");
-    } catch (RuntimeException | LinkageError e) {
-      AgentLog.warn("agent off: its start failed; the application runs without it", e);
+    } catch (Throwable t) {
+      // The top of the agent's start: whatever ended it, no connect may go on waiting for it.
+      AgentLog.warn("agent off: its start failed; the application runs without it", t);
       stop(sockets);
     }
   }
