@@ -29,8 +29,7 @@ class OtlpJsonLoggingIT {
       app.awaitOutputLine(line -> line.startsWith("READY"), TIMEOUT);
       app.sendLine("CONNECT json");
       app.awaitOutputLine(line -> line.equals("DONE json"), TIMEOUT);
-      // The batch goes out within the agent's schedule delay (1 s); at the JVM's exit it could
-      // meet java.util.logging's handlers already closed by their own shutdown hook.
+      // The batch goes out within the agent's schedule delay (1 s).
       await()
           .atMost(Duration.ofSeconds(20))
           .until(
@@ -42,21 +41,7 @@ class OtlpJsonLoggingIT {
       AppObservation client =
           AppObservation.find(AppObservation.all(app), "connect", "json");
 
-      List<Map<String, Object>> spans = new ArrayList<>();
-      String service = null;
-      for (String line : app.stderr().split("\n")) {
-        if (!line.startsWith("INFO: {")) {
-          continue;
-        }
-        Map<String, Object> resourceSpans = Json.object(line.substring("INFO: ".length()));
-        service = attribute(resource(resourceSpans), "service.name");
-        for (Object scope : list(resourceSpans.get("scopeSpans"))) {
-          for (Object span : list(map(scope).get("spans"))) {
-            spans.add(map(span));
-          }
-        }
-      }
-      assertThat(service).isEqualTo("json-logging");
+      List<Map<String, Object>> spans = loggedSpans(app);
       assertThat(spans).extracting(s -> s.get("name"))
           .containsExactlyInAnyOrder("tcp.connect", "tcp.accept");
       Map<String, Object> connect =
@@ -67,6 +52,54 @@ class OtlpJsonLoggingIT {
           .isEqualTo(Long.toString(client.number("localPort")));
       assertThat(attribute(connect, "tcp.api")).isEqualTo("socket");
     }
+  }
+
+  /**
+   * An application that exits right after its connection: the spans leave in the SDK's flush at
+   * exit, which can come after java.util.logging's own shutdown hook has closed its handlers.
+   */
+  @Test
+  void spansOfAnApplicationThatExitsAtOnceAreLoggedToo() {
+    try (ForkedJvm app =
+        ForkedJvm.builder(ConnectOnCommandApp.class)
+            .withAgent("otel.traces.exporter=logging-otlp,otel.service.name=json-logging")
+            .timeout(TIMEOUT)
+            .start()) {
+      app.awaitOutputLine(line -> line.startsWith("READY"), TIMEOUT);
+      app.sendLine("CONNECT exit");
+      app.closeStdin();
+      app.awaitSuccess();
+
+      List<Map<String, Object>> spans = loggedSpans(app);
+      assertThat(spans).extracting(s -> s.get("name"))
+          .containsExactlyInAnyOrder("tcp.connect", "tcp.accept");
+      AppObservation client = AppObservation.find(AppObservation.all(app), "connect", "exit");
+      Map<String, Object> connect =
+          spans.stream().filter(s -> "tcp.connect".equals(s.get("name"))).findFirst().get();
+      assertThat(attribute(connect, "network.local.port"))
+          .isEqualTo(Long.toString(client.number("localPort")));
+    }
+  }
+
+  /**
+   * The spans of every OTLP JSON record on the app's stderr (as the console handler prints them:
+   * a line {@code INFO: } and the JSON), each resource checked to be the app's.
+   */
+  private static List<Map<String, Object>> loggedSpans(ForkedJvm app) {
+    List<Map<String, Object>> spans = new ArrayList<>();
+    for (String line : app.stderr().split("\n")) {
+      if (!line.startsWith("INFO: {")) {
+        continue;
+      }
+      Map<String, Object> resourceSpans = Json.object(line.substring("INFO: ".length()));
+      assertThat(attribute(resource(resourceSpans), "service.name")).isEqualTo("json-logging");
+      for (Object scope : list(resourceSpans.get("scopeSpans"))) {
+        for (Object span : list(map(scope).get("spans"))) {
+          spans.add(map(span));
+        }
+      }
+    }
+    return spans;
   }
 
   private static Map<String, Object> resource(Map<String, Object> resourceSpans) {

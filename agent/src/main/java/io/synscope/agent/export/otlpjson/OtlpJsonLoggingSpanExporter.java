@@ -8,7 +8,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
@@ -40,9 +42,53 @@ final class OtlpJsonLoggingSpanExporter implements SpanExporter {
         LOGGER.log(Level.WARNING, "spans could not be written as OTLP JSON: " + e);
         return CompletableResultCode.ofFailure();
       }
-      LOGGER.log(Level.INFO, json.toString(StandardCharsets.UTF_8));
+      log(json.toString(StandardCharsets.UTF_8));
     }
     return CompletableResultCode.ofSuccess();
+  }
+
+  /**
+   * Logs one record. At the JVM's exit, java.util.logging's own shutdown hook closes and removes
+   * every handler, and it may do so before the SDK's last flush reaches this exporter: the spans
+   * of a short-lived application would vanish. Then the record goes to standard error as the
+   * root logger's console handler would have printed it.
+   */
+  private static void log(String json) {
+    if (hasHandler(LOGGER) || !LOGGER.isLoggable(Level.INFO) || !jvmExiting()) {
+      LOGGER.log(Level.INFO, json);
+      return;
+    }
+    LogRecord record = new LogRecord(Level.INFO, json);
+    record.setLoggerName(LOGGER_NAME);
+    record.setSourceClassName(OtlpJsonLoggingSpanExporter.class.getName());
+    record.setSourceMethodName("export");
+    ConsoleHandler console = new ConsoleHandler();
+    console.publish(record);
+    console.flush(); // not close(): that would close System.err
+  }
+
+  private static boolean hasHandler(Logger logger) {
+    for (Logger l = logger; l != null; l = l.getParent()) {
+      if (l.getHandlers().length > 0) {
+        return true;
+      }
+      if (!l.getUseParentHandlers()) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** True once shutdown hooks run: the JVM then refuses new ones. */
+  private static boolean jvmExiting() {
+    Thread probe = new Thread(() -> {});
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException exiting) {
+      return true;
+    }
   }
 
   @Override
