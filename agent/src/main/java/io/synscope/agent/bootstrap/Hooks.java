@@ -48,15 +48,9 @@ public final class Hooks {
     }
   }
 
+  /** The receiver, for connects and accepts: while the agent starts, after waiting for it. */
   private static SocketEvents active() {
-    SocketEvents e = events;
-    if (e == null) {
-      if (starting == null) {
-        return null;
-      }
-      e = awaitStart();
-    }
-    return e == null || AgentThread.isCurrent() ? null : e;
+    return events == null && starting != null ? awaitStart() : current();
   }
 
   /**
@@ -71,7 +65,7 @@ public final class Hooks {
   private static SocketEvents awaitStart() {
     CountDownLatch waiting = starting;
     if (waiting == null || AgentThread.isCurrent()) {
-      return events;
+      return current();
     }
     try {
       if (!waiting.await(START_WAIT_SECONDS, TimeUnit.SECONDS) && starting == waiting) {
@@ -84,7 +78,7 @@ public final class Hooks {
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt(); // the application's interrupt, kept for it to see
     }
-    return events;
+    return current();
   }
 
   public static void socketConnect(

@@ -64,7 +64,7 @@ final class OtlpJsonLoggingSpanExporter implements SpanExporter {
     record.setSourceMethodName("export");
     ConsoleHandler console = new ConsoleHandler();
     console.publish(record);
-    console.flush(); // not close(): that would close System.err
+    console.flush();
   }
 
   private static boolean hasHandler(Logger logger) {
