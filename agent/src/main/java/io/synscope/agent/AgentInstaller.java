@@ -45,6 +45,11 @@ public final class AgentInstaller {
       start(inst, config, parents, sockets, true, startNanos);
     } else {
       Hooks.holdUntilInstalled();
+      if (sockets.anyLoadedWithoutAdvice()) {
+        // Loaded before the agent came (by another agent, say): woven now, before main, as they
+        // would have been had they loaded later. Not so in a plain application.
+        sockets.prepareNow();
+      }
       new AgentThread(
               () -> start(inst, config, parents, sockets, false, startNanos), "synscope-start")
           .start();

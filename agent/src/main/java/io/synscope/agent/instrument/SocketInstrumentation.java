@@ -119,6 +119,11 @@ public final class SocketInstrumentation implements ClassFileTransformer {
     }
   }
 
+  /** Whether a socket class is loaded without its advice (loaded before the transformer came). */
+  public boolean anyLoadedWithoutAdvice() {
+    return !loadedNotDone(INSTRUMENTED).isEmpty();
+  }
+
   /** Stops weaving classes that load from now on; those woven keep their advice. */
   public void remove() {
     off = true;
