@@ -21,13 +21,7 @@ class OtlpJsonLoggingIT {
 
   @Test
   void spansAreLoggedAsOtlpJson() {
-    try (ForkedJvm app =
-        ForkedJvm.builder(ConnectOnCommandApp.class)
-            .withAgent("otel.traces.exporter=logging-otlp,otel.service.name=json-logging")
-            .timeout(TIMEOUT)
-            .start()) {
-      app.awaitOutputLine(line -> line.startsWith("READY"), TIMEOUT);
-      app.sendLine("CONNECT json");
+    try (ForkedJvm app = connectingApp("json")) {
       app.awaitOutputLine(line -> line.equals("DONE json"), TIMEOUT);
       // The batch goes out within the agent's schedule delay (1 s).
       await()
@@ -60,13 +54,7 @@ class OtlpJsonLoggingIT {
    */
   @Test
   void spansOfAnApplicationThatExitsAtOnceAreLoggedToo() {
-    try (ForkedJvm app =
-        ForkedJvm.builder(ConnectOnCommandApp.class)
-            .withAgent("otel.traces.exporter=logging-otlp,otel.service.name=json-logging")
-            .timeout(TIMEOUT)
-            .start()) {
-      app.awaitOutputLine(line -> line.startsWith("READY"), TIMEOUT);
-      app.sendLine("CONNECT exit");
+    try (ForkedJvm app = connectingApp("exit")) {
       app.closeStdin();
       app.awaitSuccess();
 
@@ -78,6 +66,23 @@ class OtlpJsonLoggingIT {
           spans.stream().filter(s -> "tcp.connect".equals(s.get("name"))).findFirst().get();
       assertThat(attribute(connect, "network.local.port"))
           .isEqualTo(Long.toString(client.number("localPort")));
+    }
+  }
+
+  /** An app that logs its spans as OTLP JSON, told to make one connection ({@code caseName}). */
+  private static ForkedJvm connectingApp(String caseName) {
+    ForkedJvm app =
+        ForkedJvm.builder(ConnectOnCommandApp.class)
+            .withAgent("otel.traces.exporter=logging-otlp,otel.service.name=json-logging")
+            .timeout(TIMEOUT)
+            .start();
+    try {
+      app.awaitOutputLine(line -> line.startsWith("READY"), TIMEOUT);
+      app.sendLine("CONNECT " + caseName);
+      return app;
+    } catch (RuntimeException | Error e) {
+      app.close();
+      throw e;
     }
   }
 
