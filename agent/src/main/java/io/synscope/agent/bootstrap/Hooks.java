@@ -1,5 +1,7 @@
 package io.synscope.agent.bootstrap;
 
+import java.io.FileDescriptor;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -237,6 +239,17 @@ public final class Hooks {
     if (e != null) {
       try {
         e.connectStarting();
+      } catch (Throwable ignored) {
+        // see socketConnect
+      }
+    }
+  }
+
+  public static void localAddressRead(FileDescriptor fd, InetSocketAddress address) {
+    SocketEvents e = current();
+    if (e != null) {
+      try {
+        e.localAddressRead(fd, address);
       } catch (Throwable ignored) {
         // see socketConnect
       }

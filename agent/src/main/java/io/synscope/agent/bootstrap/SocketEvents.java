@@ -1,5 +1,7 @@
 package io.synscope.agent.bootstrap;
 
+import java.io.FileDescriptor;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -91,6 +93,12 @@ public interface SocketEvents {
    * and the kernel can still be asked how the attempt went.
    */
   void connectStarting();
+
+  /**
+   * The JDK read a socket's local address ({@code sun.nio.ch.Net.localAddress}) on this thread, as
+   * it does at the end of a {@code java.net.Socket}'s connect and accept.
+   */
+  void localAddressRead(FileDescriptor fd, InetSocketAddress address);
 
   /** A {@code java.net.Socket}'s implementation ({@code NioSocketImpl}) is about to close. */
   void implClosing(Object socketImpl);

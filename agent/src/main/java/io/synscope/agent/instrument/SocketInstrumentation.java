@@ -9,8 +9,10 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.synscope.agent.AgentLog;
 import io.synscope.agent.bootstrap.AgentThread;
 import io.synscope.agent.bootstrap.Hooks;
+import java.io.FileDescriptor;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
@@ -34,8 +36,9 @@ import net.bytebuddy.utility.JavaModule;
 
 /**
  * Weaves the socket advice into the JDK: {@code java.net.Socket}, {@code java.net.ServerSocket},
- * {@code sun.nio.ch.SocketChannelImpl}, {@code sun.nio.ch.ServerSocketChannelImpl} and the Linux
- * asynchronous channels {@code sun.nio.ch.UnixAsynchronous(Server)SocketChannelImpl}.
+ * {@code sun.nio.ch.SocketChannelImpl}, {@code sun.nio.ch.ServerSocketChannelImpl}, the Linux
+ * asynchronous channels {@code sun.nio.ch.UnixAsynchronous(Server)SocketChannelImpl}, and {@code
+ * sun.nio.ch.Net.localAddress}, where the JDK reads a connected socket's local address.
  *
  * <p>What is registered with the JVM is this class, a transformer that looks at class names only:
  * Byte Buddy, a few hundred classes loaded and run for the first time (the largest part of the
@@ -54,7 +57,8 @@ public final class SocketInstrumentation implements ClassFileTransformer {
           "sun.nio.ch.NioSocketImpl",
           "sun.nio.ch.ServerSocketChannelImpl",
           "sun.nio.ch.UnixAsynchronousSocketChannelImpl",
-          "sun.nio.ch.UnixAsynchronousServerSocketChannelImpl");
+          "sun.nio.ch.UnixAsynchronousServerSocketChannelImpl",
+          "sun.nio.ch.Net");
 
   /** The same, as the JVM names them to a transformer. */
   private static final Set<String> INTERNAL_NAMES = internalNames(INSTRUMENTED);
@@ -325,6 +329,13 @@ public final class SocketInstrumentation implements ClassFileTransformer {
         Advice.to(AsyncAcceptStartAdvice.class).on(named("implAccept").and(takesArguments(2)));
     AsmVisitorWrapper asyncFinishAccept =
         Advice.to(AsyncFinishAcceptAdvice.class).on(named("finishAccept"));
+    AsmVisitorWrapper netLocalAddress =
+        Advice.to(NetLocalAddressAdvice.class)
+            .on(
+                named("localAddress")
+                    .and(takesArguments(1))
+                    .and(takesArgument(0, FileDescriptor.class))
+                    .and(returns(InetSocketAddress.class)));
 
     AgentBuilder agent =
         newAgentBuilder()
@@ -361,7 +372,9 @@ public final class SocketInstrumentation implements ClassFileTransformer {
             .type(named("sun.nio.ch.UnixAsynchronousServerSocketChannelImpl"))
             .transform(
                 (builder, type, loader, module, domain) ->
-                    builder.visit(asyncAcceptStart).visit(asyncFinishAccept));
+                    builder.visit(asyncAcceptStart).visit(asyncFinishAccept))
+            .type(named("sun.nio.ch.Net"))
+            .transform((builder, type, loader, module, domain) -> builder.visit(netLocalAddress));
     Module javaBase = Object.class.getModule();
     inst.redefineModule(
         javaBase, Set.of(Hooks.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of());

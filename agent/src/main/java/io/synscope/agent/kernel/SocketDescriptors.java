@@ -92,6 +92,18 @@ public final class SocketDescriptors {
     }
   }
 
+  /** The descriptor number a {@link FileDescriptor} holds; -1 if none (closed). */
+  public int of(FileDescriptor fd) {
+    if (!usable) {
+      return -1;
+    }
+    try {
+      return (int) Fields.FD_INT.get(fd);
+    } catch (LinkageError e) {
+      return unusable(e, -1);
+    }
+  }
+
   private static Object platformImpl(Object impl) {
     while (Fields.DELEGATING_IMPL.isInstance(impl)) {
       impl = Fields.DELEGATE.get(impl);

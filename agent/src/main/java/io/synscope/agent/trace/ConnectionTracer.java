@@ -11,6 +11,7 @@ import io.synscope.agent.kernel.KernelFacts;
 import io.synscope.agent.kernel.SocketDescriptors;
 import io.synscope.agent.metrics.TcpMetrics;
 import io.synscope.probe.TcpInfo;
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,6 +43,7 @@ public final class ConnectionTracer implements SocketEvents {
   private final AcceptSpans accepts;
   private final ConnectionLifetimes lifetimes;
   private final FailedConnects failed;
+  private final JdkLocalAddresses jdkLocalAddresses = new JdkLocalAddresses();
   private final ChannelTable<PendingConnect> pendingConnects =
       new ChannelTable<>("non-blocking connects in progress", MAX_PENDING);
   private final ChannelTable<Long> pendingAccepts =
@@ -109,7 +111,7 @@ public final class ConnectionTracer implements SocketEvents {
       }
       Object owner = descriptors == null ? null : descriptors.ownerOf(socket);
       int fd = owner == null ? -1 : descriptors.ofOwner(owner);
-      InetSocketAddress local = localAddress(socket, fd);
+      InetSocketAddress local = localAddress(socket, fd, startNanos);
       TcpInfo info = kernel.tcpInfo(fd);
       SpanContext span =
           connects.end(API_SOCKET, false, parent, isa, local, startNanos, endNanos, null, info);
@@ -317,7 +319,7 @@ public final class ConnectionTracer implements SocketEvents {
           API_SERVER_SOCKET,
           owner,
           (InetSocketAddress) peer,
-          acceptedLocalAddress(server, accepted, fd),
+          acceptedLocalAddress(server, accepted, fd, startNanos),
           fd,
           listenerFd,
           startNanos,
@@ -416,26 +418,38 @@ public final class ConnectionTracer implements SocketEvents {
   }
 
   /**
-   * A connected {@link Socket}'s local end: one getsockname of our own, where the JDK's {@code
+   * A connected {@link Socket}'s local end: the address the JDK read at the end of this connect
+   * (or accept), or else one getsockname of our own, where the JDK's {@code
    * getLocalSocketAddress()} makes two (a channel keeps its address, so channels ask the JDK).
    */
-  private InetSocketAddress localAddress(Socket socket, int fd) {
-    InetSocketAddress local = kernel.localAddress(fd);
+  private InetSocketAddress localAddress(Socket socket, int fd, long startNanos) {
+    InetSocketAddress local = jdkLocalAddresses.take(fd, startNanos);
+    if (local == null) {
+      local = kernel.localAddress(fd);
+    }
     return local != null ? local : (InetSocketAddress) socket.getLocalSocketAddress();
   }
 
   /**
    * An accepted {@link Socket}'s local end. A listener bound to one address accepts connections to
    * that address only, and the JDK keeps the accepted socket's port: no system call. A wildcard
-   * listener's connection can have any of the host's addresses: one getsockname.
+   * listener's connection can have any of the host's addresses: as {@link #localAddress}.
    */
-  private InetSocketAddress acceptedLocalAddress(ServerSocket server, Socket accepted, int fd) {
+  private InetSocketAddress acceptedLocalAddress(
+      ServerSocket server, Socket accepted, int fd, long startNanos) {
     InetAddress bound = server.getInetAddress();
     int port = accepted.getLocalPort();
     if (bound != null && !bound.isAnyLocalAddress() && port > 0) {
       return new InetSocketAddress(bound, port);
     }
-    return localAddress(accepted, fd);
+    return localAddress(accepted, fd, startNanos);
+  }
+
+  @Override
+  public void localAddressRead(FileDescriptor fd, InetSocketAddress address) {
+    if (descriptors != null && address != null) {
+      jdkLocalAddresses.read(descriptors.of(fd), address);
+    }
   }
 
   // ---- close ----

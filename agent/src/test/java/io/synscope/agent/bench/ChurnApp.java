@@ -86,10 +86,12 @@ public final class ChurnApp {
     acceptor.start();
     client.start();
 
+    // Once during the warm-up, so that the first use of the management beans is not in the window.
+    Snapshot.take(client, acceptor, connected, true);
     Thread.sleep(warmupMillis);
-    Snapshot start = Snapshot.take(client, acceptor, connected);
+    Snapshot start = Snapshot.take(client, acceptor, connected, true);
     client.join(measureMillis);
-    Snapshot end = Snapshot.take(client, acceptor, connected);
+    Snapshot end = Snapshot.take(client, acceptor, connected, false);
     boolean cutShort = !client.isAlive();
     stop = true;
     client.join();
@@ -110,45 +112,59 @@ public final class ChurnApp {
     return true;
   }
 
+  // The loops only call: a connection's work is in a method of its own, which the JIT compiles as
+  // soon as it has been called a few thousand times. In the loop's own body it would run in the
+  // loop's on-stack-replacement code, which reaches C2 only after tens of thousands of iterations
+  // (seconds), later with the agent than without: runs measured in the middle of that switch.
+
   private void connectLoop(InetSocketAddress target) throws IOException {
     while (!stop && connected < maxConnections) {
-      try (Socket s = new Socket()) {
-        if (spans == null) {
-          s.connect(target);
-        } else {
-          long start = System.nanoTime();
-          s.connect(target);
-          spans.connected(s, start, System.nanoTime());
-        }
-        s.setSoLinger(true, 0);
-        InputStream in = s.getInputStream();
-        int b = in.read();
-        if (b != -1) {
-          throw new IOException("the server sent a byte; it only closes");
-        }
-      }
+      connectOnce(target);
       connected++;
     }
   }
 
+  private void connectOnce(InetSocketAddress target) throws IOException {
+    try (Socket s = new Socket()) {
+      if (spans == null) {
+        s.connect(target);
+      } else {
+        long start = System.nanoTime();
+        s.connect(target);
+        spans.connected(s, start, System.nanoTime());
+      }
+      s.setSoLinger(true, 0);
+      InputStream in = s.getInputStream();
+      int b = in.read();
+      if (b != -1) {
+        throw new IOException("the server sent a byte; it only closes");
+      }
+    }
+  }
+
   private void acceptLoop() throws IOException {
-    while (true) {
-      Socket a;
-      long start = spans == null ? 0 : System.nanoTime();
-      try {
-        a = server.accept();
-      } catch (SocketException e) {
-        if (stop) {
-          return; // the listener was closed at the end of the run
-        }
-        throw e;
-      }
-      if (spans != null) {
-        spans.accepted(a, start, System.nanoTime());
-      }
-      a.close();
+    while (acceptOnce()) {
       accepted++;
     }
+  }
+
+  /** Accepts and closes one connection; false once the listener is closed at the end. */
+  private boolean acceptOnce() throws IOException {
+    Socket a;
+    long start = spans == null ? 0 : System.nanoTime();
+    try {
+      a = server.accept();
+    } catch (SocketException e) {
+      if (stop) {
+        return false; // the listener was closed at the end of the run
+      }
+      throw e;
+    }
+    if (spans != null) {
+      spans.accepted(a, start, System.nanoTime());
+    }
+    a.close();
+    return true;
   }
 
   private void guarded(IoAction action) {
@@ -182,11 +198,17 @@ public final class ChurnApp {
       long senderCpuNanos,
       long agentCpuNanos) {
 
-    static Snapshot take(Thread client, Thread server, long connections) throws IOException {
+    /**
+     * A snapshot; the process's counters read last at the window's start and first at its end, so
+     * that the CPU this thread spends reading the rest is not counted in the window.
+     */
+    static Snapshot take(Thread client, Thread server, long connections, boolean processLast)
+        throws IOException {
+      ProcessCounters process = processLast ? null : ProcessCounters.take();
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       long[] groups = threadGroupsCpu(threads);
       return new Snapshot(
-          ProcessCounters.take(),
+          processLast ? ProcessCounters.take() : process,
           connections,
           threads.getThreadCpuTime(client.getId()),
           threads.getThreadCpuTime(server.getId()),

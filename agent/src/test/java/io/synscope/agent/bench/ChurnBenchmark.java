@@ -297,9 +297,7 @@ public final class ChurnBenchmark {
     runNumber++;
     List<String> command = new ArrayList<>();
     command.add(ForkedApp.java());
-    // A fixed heap, the JDK's default collector: an application as it usually runs.
-    command.add("-Xms512m");
-    command.add("-Xmx512m");
+    command.addAll(ForkedApp.heapOptions());
     command.addAll(jvmArgs);
     command.add("-cp");
     command.add(classPath == null ? ForkedApp.classPath() : classPath);

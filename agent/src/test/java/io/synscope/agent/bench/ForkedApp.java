@@ -30,6 +30,17 @@ final class ForkedApp {
     return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
   }
 
+  /**
+   * The heap of every benchmark application: fixed, with the JDK's default collector, as a service
+   * usually runs, and touched once at start. A service that has run for a while has touched its
+   * whole heap; a run of a few seconds would otherwise still be touching new pages of it, each a
+   * page fault in the kernel, so that every byte allocated cost system time that a service does not
+   * pay (about one fault per 4 KiB; the agent allocates about 1.5 KiB per connection).
+   */
+  static List<String> heapOptions() {
+    return List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch");
+  }
+
   /** Where the benchmark applications' classes are: the class path of a forked JVM. */
   static String classPath() throws IOException {
     try {

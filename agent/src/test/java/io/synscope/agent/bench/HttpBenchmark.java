@@ -127,9 +127,7 @@ public final class HttpBenchmark {
     runNumber++;
     List<String> command = new ArrayList<>();
     command.add(ForkedApp.java());
-    // A fixed heap, the JDK's default collector: a service as it usually runs.
-    command.add("-Xms512m");
-    command.add("-Xmx512m");
+    command.addAll(ForkedApp.heapOptions());
     if (agentArgs != null) {
       command.add(ForkedApp.agentOption(agentJar, agentArgs));
       if (!jfrDirectory.isEmpty()) {

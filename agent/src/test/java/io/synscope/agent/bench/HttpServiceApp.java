@@ -151,14 +151,15 @@ public final class HttpServiceApp {
     }
     clientThreads.forEach(Thread::start);
 
+    snapshot(clientThreads, true); // the management beans' first use, outside the window
     Thread.sleep(warmupMillis);
-    Snapshot start = snapshot(clientThreads);
+    Snapshot start = snapshot(clientThreads, true);
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(measureMillis);
     boolean cutShort = false;
     while (System.nanoTime() < deadline && !stop) {
       Thread.sleep(Math.max(1, Math.min(50, (deadline - System.nanoTime()) / 1_000_000)));
     }
-    Snapshot end = snapshot(clientThreads);
+    Snapshot end = snapshot(clientThreads, false);
     cutShort = stop && failure == null;
     stop = true;
     for (Thread t : clientThreads) {
@@ -201,15 +202,10 @@ public final class HttpServiceApp {
 
   private void clientLoop(InetSocketAddress target) throws IOException {
     if (newConnectionPerRequest) {
+      // A request in a method of its own, compiled as such early on: in the loop's body it would
+      // run in the loop's on-stack-replacement code, which reaches C2 only seconds later.
       while (!stop) {
-        try (Socket s = connect(target)) {
-          ResponseReader in = new ResponseReader(s.getInputStream());
-          exchange(s.getOutputStream(), in);
-          if (in.read() != -1) {
-            throw new IOException("the server sent more than its response and did not close");
-          }
-          s.setSoLinger(true, 0);
-        }
+        requestOnNewConnection(target);
       }
     } else {
       try (Socket s = connect(target)) {
@@ -220,6 +216,17 @@ public final class HttpServiceApp {
         }
         s.setSoLinger(true, 0);
       }
+    }
+  }
+
+  private void requestOnNewConnection(InetSocketAddress target) throws IOException {
+    try (Socket s = connect(target)) {
+      ResponseReader in = new ResponseReader(s.getInputStream());
+      exchange(s.getOutputStream(), in);
+      if (in.read() != -1) {
+        throw new IOException("the server sent more than its response and did not close");
+      }
+      s.setSoLinger(true, 0);
     }
   }
 
@@ -244,7 +251,12 @@ public final class HttpServiceApp {
     }
   }
 
-  private Snapshot snapshot(List<Thread> clientThreads) throws IOException {
+  /**
+   * A snapshot; the process's counters read last at the window's start and first at its end, so
+   * that the CPU this thread spends reading the rest is not counted in the window.
+   */
+  private Snapshot snapshot(List<Thread> clientThreads, boolean processLast) throws IOException {
+    ProcessCounters process = processLast ? null : ProcessCounters.take();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long client = 0;
     for (Thread t : clientThreads) {
@@ -265,7 +277,11 @@ public final class HttpServiceApp {
       serverCpu += Math.max(0, threads.getThreadCpuTime(t.getId()));
     }
     return new Snapshot(
-        ProcessCounters.take(), requests.sum(), connections.sum(), client, serverCpu);
+        processLast ? ProcessCounters.take() : process,
+        requests.sum(),
+        connections.sum(),
+        client,
+        serverCpu);
   }
 
   private void guarded(IoAction action) {

@@ -3,6 +3,8 @@ package io.synscope.agent.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.FileDescriptor;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -201,6 +203,11 @@ class HooksTest {
     @Override
     public void connectStarting() {
       events.add("connectStarting");
+    }
+
+    @Override
+    public void localAddressRead(FileDescriptor fd, InetSocketAddress address) {
+      events.add("localAddressRead");
     }
 
     @Override

@@ -28,7 +28,7 @@ class AgentOptionsIT {
         ForkedJvm app =
             socketApp(receiver).systemProperty("synscope.trace.accept", "maybe").start()) {
       app.awaitOutputLine(line -> line.equals("CASES DONE"), TIMEOUT);
-      receiver.awaitSpans(SpanChecks::ofConnections, 6, Duration.ofSeconds(20));
+      receiver.awaitSpans(SpanChecks::ofConnections, 8, Duration.ofSeconds(20));
       app.closeStdin();
       app.awaitSuccess();
       List<ReceivedSpan> spans = SpanChecks.connectionsOnly(receiver.spans());
@@ -37,10 +37,10 @@ class AgentOptionsIT {
           .containsExactly(
               "[synscope] WARN bad value for -Dsynscope.trace.accept: 'maybe' (expected true or"
                   + " false); using the default true");
-      assertThat(AppObservation.all(app)).hasSize(6);
-      assertThat(spans).hasSize(6);
-      assertThat(named(spans, CONNECT)).hasSize(4);
-      assertThat(named(spans, ACCEPT)).hasSize(2);
+      assertThat(AppObservation.all(app)).hasSize(8);
+      assertThat(spans).hasSize(8);
+      assertThat(named(spans, CONNECT)).hasSize(5);
+      assertThat(named(spans, ACCEPT)).hasSize(3);
     }
   }
 
@@ -53,7 +53,7 @@ class AgentOptionsIT {
 
       assertThat(synscopeLines(app))
           .containsExactly("[synscope] agent disabled by synscope.enabled=false");
-      assertThat(AppObservation.all(app)).hasSize(6);
+      assertThat(AppObservation.all(app)).hasSize(8);
       // nothing was started that could still be sending: the app has exited
       assertThat(receiver.requests()).isEmpty();
     }
@@ -70,7 +70,7 @@ class AgentOptionsIT {
       List<String> lines = synscopeLines(app);
       assertThat(lines).hasSize(1);
       assertThat(lines.get(0)).startsWith("[synscope] WARN agent off: ").contains("bogus");
-      assertThat(AppObservation.all(app)).hasSize(6);
+      assertThat(AppObservation.all(app)).hasSize(8);
       assertThat(receiver.requests()).isEmpty();
     }
   }

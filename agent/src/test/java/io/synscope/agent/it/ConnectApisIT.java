@@ -55,17 +55,17 @@ class ConnectApisIT {
                 .timeout(TIMEOUT)
                 .start()) {
       app.awaitOutputLine(line -> line.equals("CASES DONE"), TIMEOUT);
-      int connects = api == SocketApi.SOCKET_ADAPTOR && jdk.feature() >= 25 ? 3 : 4;
-      receiver.awaitSpans(SpanChecks::ofConnections, connects + 2, Duration.ofSeconds(20));
+      int connects = api == SocketApi.SOCKET_ADAPTOR && jdk.feature() >= 25 ? 4 : 5;
+      receiver.awaitSpans(SpanChecks::ofConnections, connects + 3, Duration.ofSeconds(20));
       app.closeStdin();
       app.awaitSuccess();
       List<AppObservation> seen = AppObservation.all(app);
       List<ReceivedSpan> spans = SpanChecks.connectionsOnly(receiver.spans());
 
       assertThat(named(spans, CONNECT)).as("connect spans").hasSize(connects);
-      assertThat(named(spans, ACCEPT)).as("accept spans").hasSize(2);
-      assertThat(spans).hasSize(connects + 2);
-      for (String loopback : List.of("ipv4", "ipv6")) {
+      assertThat(named(spans, ACCEPT)).as("accept spans").hasSize(3);
+      assertThat(spans).hasSize(connects + 3);
+      for (String loopback : List.of("ipv4", "ipv6", "wildcard")) {
         assertConnected(spans, api, loopback, seen);
       }
       assertRefused(spans, api, AppObservation.find(seen, "connect", "refused"));
@@ -104,17 +104,25 @@ class ConnectApisIT {
     }
   }
 
-  /** The connect and accept spans of one loopback connection. */
+  /**
+   * The connect and accept spans of one loopback connection: to 127.0.0.1 or ::1, or, in case
+   * {@code wildcard}, to 127.0.0.2 on a listener bound to every address, from the local address
+   * the kernel chose.
+   */
   static void assertConnected(
       List<ReceivedSpan> spans, SocketApi api, String caseName, List<AppObservation> seen) {
     AppObservation client = AppObservation.find(seen, "connect", caseName);
     AppObservation server = AppObservation.find(seen, "accept", caseName);
     String type = caseName.equals("ipv6") ? "ipv6" : "ipv4";
-    String loopback = type.equals("ipv4") ? "127.0.0.1" : "::1";
+    boolean wildcard = caseName.equals("wildcard");
+    String loopback = wildcard ? "127.0.0.2" : type.equals("ipv4") ? "127.0.0.1" : "::1";
+    String clientAddress = wildcard ? client.get("localAddress") : loopback;
     long serverPort = client.number("remotePort");
     long clientPort = client.number("localPort");
     assertSameAddress(loopback, client.get("peerAddress"));
-    assertSameAddress(loopback, client.get("localAddress"));
+    assertSameAddress(clientAddress, client.get("localAddress"));
+    assertSameAddress(loopback, server.get("localAddress"));
+    assertSameAddress(clientAddress, server.get("peerAddress"));
     assertThat(client.number("peerPort")).isEqualTo(serverPort);
     assertThat(server.number("localPort")).isEqualTo(serverPort);
     assertThat(server.number("peerPort")).isEqualTo(clientPort);
@@ -132,7 +140,7 @@ class ConnectApisIT {
     expected.put("network.type", type);
     expected.put("network.peer.address", loopback);
     expected.put("network.peer.port", serverPort);
-    expected.put("network.local.address", loopback);
+    expected.put("network.local.address", clientAddress);
     expected.put("network.local.port", clientPort);
     if (api.nonBlocking) {
       expected.put("tcp.connect.nonblocking", true);
@@ -160,7 +168,7 @@ class ConnectApisIT {
     expectedAccept.put("network.transport", "tcp");
     expectedAccept.put("tcp.api", api.acceptApi);
     expectedAccept.put("network.type", type);
-    expectedAccept.put("network.peer.address", loopback);
+    expectedAccept.put("network.peer.address", clientAddress);
     expectedAccept.put("network.peer.port", clientPort);
     expectedAccept.put("network.local.address", loopback);
     expectedAccept.put("network.local.port", serverPort);

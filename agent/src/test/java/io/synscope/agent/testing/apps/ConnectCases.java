@@ -15,8 +15,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The connect and accept cases every socket API goes through, with one {@link Observation} line
  * printed per call: a connection over IPv4 and over IPv6 loopback (case {@code ipv4}, {@code
- * ipv6}; connect and accept), a connect to a port just closed ({@code refused}), and a connect to
- * a host name that cannot resolve ({@code unresolved}; never looked up, so no DNS traffic).
+ * ipv6}; connect and accept), one to a listener on every address, reached through 127.0.0.2
+ * ({@code wildcard}: the accepted socket's local address is the one the client chose), a connect
+ * to a port just closed ({@code refused}), and a connect to a host name that cannot resolve
+ * ({@code unresolved}; never looked up, so no DNS traffic).
  */
 public final class ConnectCases {
   /** The host name of the {@code unresolved} case; .invalid never resolves (RFC 6761). */
@@ -56,6 +58,13 @@ public final class ConnectCases {
     ThreadFactory threads = Executors.defaultThreadFactory();
     succeed("ipv4", InetAddress.getByName("127.0.0.1"), connector, listening, threads);
     succeed("ipv6", InetAddress.getByName("::1"), connector, listening, threads);
+    succeed(
+        "wildcard",
+        InetAddress.getByName("0.0.0.0"),
+        InetAddress.getByName("127.0.0.2"),
+        connector,
+        listening,
+        threads);
     refused(connector);
     unresolved(connector);
     System.out.println("CASES DONE");
@@ -70,8 +79,20 @@ public final class ConnectCases {
       Listening listening,
       ThreadFactory threads)
       throws Exception {
+    succeed(name, address, address, connector, listening, threads);
+  }
+
+  /** As above, the listener bound to {@code bound} and reached at {@code address}. */
+  public static void succeed(
+      String name,
+      InetAddress bound,
+      InetAddress address,
+      Connector connector,
+      Listening listening,
+      ThreadFactory threads)
+      throws Exception {
     ExecutorService acceptor = Executors.newSingleThreadExecutor(threads);
-    try (Listener listener = listening.listen(address)) {
+    try (Listener listener = listening.listen(bound)) {
       Future<Connection> accepted =
           acceptor.submit(
               () -> {
