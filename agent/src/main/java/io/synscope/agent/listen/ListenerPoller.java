@@ -38,7 +38,7 @@ public final class ListenerPoller implements AutoCloseable {
   private final MeterRegistry registry;
   private final OverflowDetector.IncidentLog log;
   private final ScheduledThreadPoolExecutor executor;
-  private final NanoClock clock = new NanoClock();
+  private final NanoClock clock = NanoClock.system();
 
   // Touched by the poller thread only, after start.
   private KernelReadings readings;

@@ -71,7 +71,7 @@ public final class ConnectionTracer implements SocketEvents {
       boolean traceConnect,
       boolean traceAccept,
       boolean connectionSpans) {
-    NanoClock clock = new NanoClock();
+    NanoClock clock = NanoClock.system();
     this.parents = parents;
     this.kernel = kernel;
     this.descriptors = kernel.descriptors();

@@ -1,5 +1,6 @@
 package io.synscope.agent.trace;
 
+import io.synscope.agent.bootstrap.AgentThread;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -15,10 +16,14 @@ import java.util.function.LongSupplier;
  * clock and the monotonic reading would otherwise shift every span by the time it was away, by
  * milliseconds on a busy machine. The wall clock can also be stepped while the process runs (NTP
  * stepping after boot, an operator's {@code date}), which the monotonic clock does not follow, so
- * the anchor is checked every {@link #RECHECK_NANOS} by whichever thread converts a time then, and
- * replaced when the two clocks have moved apart by more than {@link #STEP_NANOS}. Smaller
- * differences leave the anchor alone, so that times converted apart (a connect span's end and the
- * connection span that starts there) stay exactly equal.
+ * the anchor is checked again every {@link #RECHECK_NANOS} and replaced when the two clocks have
+ * moved apart by more than {@link #STEP_NANOS}. Smaller differences leave the anchor alone, so
+ * that times converted apart (a connect span's end and the connection span that starts there)
+ * stay exactly equal.
+ *
+ * <p>The check runs on an agent thread of its own, not on a thread that converts a time: a branch
+ * on the application's hot path that is first taken after ten seconds would make the JIT throw
+ * away and compile again every method it is inlined into, the span makers among them.
  */
 public final class NanoClock {
   static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -27,11 +32,13 @@ public final class NanoClock {
   private static final int ANCHOR_TRIES = 5;
   private static final long TIGHT_ENOUGH_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
 
+  private static final NanoClock SYSTEM = startRechecking(new NanoClock());
+
   private final LongSupplier wallEpochNanos;
   private final LongSupplier monotonicNanos;
   private volatile Anchor anchor;
 
-  public NanoClock() {
+  private NanoClock() {
     this(NanoClock::wallClockNow, System::nanoTime);
   }
 
@@ -41,12 +48,31 @@ public final class NanoClock {
     this.anchor = measure();
   }
 
+  /** The clock of {@link System#nanoTime()} and the system's wall clock, checked every 10 s. */
+  public static NanoClock system() {
+    return SYSTEM;
+  }
+
+  private static NanoClock startRechecking(NanoClock clock) {
+    new AgentThread(
+            () -> {
+              try {
+                while (true) {
+                  TimeUnit.NANOSECONDS.sleep(RECHECK_NANOS);
+                  clock.recheck();
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "synscope-clock")
+        .start();
+    return clock;
+  }
+
   /** Epoch nanoseconds of a {@link System#nanoTime()} reading. */
   public long epochNanos(long nanoTime) {
     Anchor a = anchor;
-    if (nanoTime - a.recheckAfter > 0) {
-      a = recheck(a);
-    }
     return a.epochNanos + (nanoTime - a.nanoTime);
   }
 
@@ -55,15 +81,14 @@ public final class NanoClock {
     return epochNanos(monotonicNanos.getAsLong());
   }
 
-  private Anchor recheck(Anchor old) {
+  /** Takes a new anchor if the wall clock has been stepped since the last one. */
+  void recheck() {
+    Anchor old = anchor;
     Anchor fresh = measure();
     long predicted = old.epochNanos + (fresh.nanoTime - old.nanoTime);
-    Anchor next =
-        Math.abs(fresh.epochNanos - predicted) > STEP_NANOS
-            ? fresh
-            : new Anchor(old.nanoTime, old.epochNanos, fresh.recheckAfter);
-    anchor = next; // racing threads store equivalent anchors
-    return next;
+    if (Math.abs(fresh.epochNanos - predicted) > STEP_NANOS) {
+      anchor = fresh;
+    }
   }
 
   private Anchor measure() {
@@ -81,7 +106,7 @@ public final class NanoClock {
         bestEpochNanos = wall;
       }
     }
-    return new Anchor(bestNanoTime, bestEpochNanos, bestNanoTime + RECHECK_NANOS);
+    return new Anchor(bestNanoTime, bestEpochNanos);
   }
 
   private static long wallClockNow() {
@@ -89,5 +114,5 @@ public final class NanoClock {
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
-  private record Anchor(long nanoTime, long epochNanos, long recheckAfter) {}
+  private record Anchor(long nanoTime, long epochNanos) {}
 }

@@ -32,8 +32,9 @@ import java.util.regex.Pattern;
  *
  * <p>Run with {@code mvn -B -pl agent -am -Pbenchmark -Dexec.skip verify}. Settings (system
  * properties, passed through Maven with {@code -D}): {@code bench.pairs} (7, 0 for none), {@code
- * bench.otlpPairs} (rounds of the exporting part, 5, 0 for none), {@code bench.warmupMillis} (5000:
- * long enough for the JIT to have compiled the agent's paths) and {@code bench.measureMillis}
+ * bench.otlpPairs} (rounds of the exporting part, 5, 0 for none), {@code bench.warmupMillis} (15000:
+ * long enough for the JIT to have compiled the agent's paths, the listener poller's included,
+ * which runs once a second and is compiled only after about ten) and {@code bench.measureMillis}
  * (3000) per run, {@code bench.otlpWarmupMillis} (10000: the exporting runs have the SDK's
  * exporter and marshalers to compile as well, and with 5 s the JIT was still at it for most of
  * the window), {@code bench.maxConnections} (1000000 per run: more than fits the window at the
@@ -61,7 +62,7 @@ public final class ChurnBenchmark {
 
   private final int pairs = Integer.getInteger("bench.pairs", 7);
   private final int otlpPairs = Integer.getInteger("bench.otlpPairs", 5);
-  private final long warmupMillis = Long.getLong("bench.warmupMillis", 5000);
+  private final long warmupMillis = Long.getLong("bench.warmupMillis", 15000);
   private final long otlpWarmupMillis = Long.getLong("bench.otlpWarmupMillis", 10000);
   private final long measureMillis = Long.getLong("bench.measureMillis", 3000);
   private final long maxConnections = Long.getLong("bench.maxConnections", 1_000_000);

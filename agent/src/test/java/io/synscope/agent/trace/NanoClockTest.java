@@ -26,7 +26,7 @@ class NanoClockTest {
 
   @Test
   void agreesWithTheWallClock() {
-    NanoClock clock = new NanoClock();
+    NanoClock clock = NanoClock.system();
     for (int i = 0; i < 5; i++) {
       long before = epochNanos(Instant.now());
       long converted = clock.nowEpochNanos();
@@ -57,6 +57,7 @@ class NanoClockTest {
     // The wall clock advanced with the monotonic one, but for half a millisecond: within a step.
     c.monotonic.set(later);
     c.wall.set(START_EPOCH + (later - anchorMonotonic) + NanoClock.STEP_NANOS / 2);
+    clock.recheck();
     assertThat(clock.epochNanos(later)).isEqualTo(START_EPOCH + (later - anchorMonotonic));
   }
 
@@ -69,7 +70,8 @@ class NanoClockTest {
     long step = -250_000_000L; // set back by a quarter of a second
     c.monotonic.set(later);
     c.wall.set(START_EPOCH + (later - anchorMonotonic) + step);
-    // The recheck's bracket reads later and later + 100: its wall reading belongs to later + 50.
+    clock.recheck();
+    // The recheck's bracket read later and later + 100: its wall reading belongs to later + 50.
     long converted = clock.epochNanos(later + 50);
     assertThat(converted).isEqualTo(START_EPOCH + (later - anchorMonotonic) + step);
     // Until the next recheck, no further reading of the wall clock.

@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -130,16 +132,26 @@ public final class StackCounters {
           file + " line " + lineNumber + ": expected 'Group: fields...' in '" + shorten(line)
               + "'");
     }
-    String[] rest = line.substring(colon + 2).trim().split(" +");
-    if (rest.length == 1 && rest[0].isEmpty()) {
-      throw new MalformedDataException(
-          file + " line " + lineNumber + ": group " + line.substring(0, colon)
-              + " has no fields");
+    List<String> out = new ArrayList<>();
+    out.add(line.substring(0, colon));
+    // By hand, not String.split(" +"): a regular expression per line, every second, was about a
+    // fifth of the listener poller's own CPU time.
+    int i = colon + 2;
+    while (i < line.length()) {
+      if (line.charAt(i) == ' ') {
+        i++;
+        continue;
+      }
+      int end = line.indexOf(' ', i);
+      end = end < 0 ? line.length() : end;
+      out.add(line.substring(i, end));
+      i = end;
     }
-    String[] out = new String[rest.length + 1];
-    out[0] = line.substring(0, colon);
-    System.arraycopy(rest, 0, out, 1, rest.length);
-    return out;
+    if (out.size() == 1) {
+      throw new MalformedDataException(
+          file + " line " + lineNumber + ": group " + out.get(0) + " has no fields");
+    }
+    return out.toArray(new String[0]);
   }
 
   private static long parseValue(String file, int lineNumber, String group, String name, String v) {
