@@ -35,12 +35,16 @@ final class LibC {
   /** recv(2). */
   static native long recv(int fd, Pointer buf, long len, int flags) throws LastErrorException;
 
-  /** getsockopt(2); {@code optLen} points to a {@code socklen_t} (u32), in and out. */
-  static native int getsockopt(int fd, int level, int optName, Pointer optVal, Pointer optLen)
+  /**
+   * getsockopt(2); {@code optLen} points to a {@code socklen_t} (u32), in and out. The pointers
+   * are addresses: with primitive arguments only, JNA's dispatch converts nothing, which matters
+   * on the path that runs for every connection.
+   */
+  static native int getsockopt(int fd, int level, int optName, long optVal, long optLen)
       throws LastErrorException;
 
   /** getsockname(2); {@code addrLen} points to a {@code socklen_t} (u32), in and out. */
-  static native int getsockname(int fd, Pointer addr, Pointer addrLen) throws LastErrorException;
+  static native int getsockname(int fd, long addr, long addrLen) throws LastErrorException;
 
   /** close(2). */
   static native int close(int fd) throws LastErrorException;

@@ -12,22 +12,22 @@ import java.nio.ByteOrder;
  */
 public final class SocketOptionReader {
   private final ByteBuffer value;
-  private final Pointer valueAddress;
+  private final long valueAddress;
   /** The {@code socklen_t} (u32) that getsockopt reads the capacity from and writes the length to. */
   private final ByteBuffer length;
-  private final Pointer lengthAddress;
+  private final long lengthAddress;
   /** Room for a {@code struct sockaddr_storage} (socket.h): 128 bytes. */
   private final ByteBuffer name;
-  private final Pointer nameAddress;
+  private final long nameAddress;
 
   /** A reader for option values of up to {@code capacity} bytes. */
   public SocketOptionReader(int capacity) {
     this.value = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
-    this.valueAddress = Native.getDirectBufferPointer(value);
+    this.valueAddress = Pointer.nativeValue(Native.getDirectBufferPointer(value));
     this.length = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
-    this.lengthAddress = Native.getDirectBufferPointer(length);
+    this.lengthAddress = Pointer.nativeValue(Native.getDirectBufferPointer(length));
     this.name = ByteBuffer.allocateDirect(128).order(ByteOrder.nativeOrder());
-    this.nameAddress = Native.getDirectBufferPointer(name);
+    this.nameAddress = Pointer.nativeValue(Native.getDirectBufferPointer(name));
   }
 
   /**
