@@ -20,6 +20,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -188,7 +189,16 @@ public final class ConnectionTracer implements SocketEvents {
       connects.end(api, nonBlocking, parent, remote, null, startNanos, endNanos, thrown, lastWord);
       return;
     }
-    InetSocketAddress local = (InetSocketAddress) channel.getLocalAddress();
+    InetSocketAddress local;
+    try {
+      local = (InetSocketAddress) channel.getLocalAddress();
+    } catch (ClosedChannelException e) {
+      // Connected, and closed already by the application, which saw the connect done (an
+      // asynchronous channel's future) before this ran on the channel's event thread. The
+      // connection was made; its descriptor may be another socket's by now: no kernel data.
+      connects.end(api, nonBlocking, parent, remote, null, startNanos, endNanos, null, null);
+      return;
+    }
     TcpInfo info = kernel.tcpInfo(fd);
     SpanContext span =
         connects.end(api, nonBlocking, parent, remote, local, startNanos, endNanos, null, info);
@@ -373,11 +383,20 @@ public final class ConnectionTracer implements SocketEvents {
   private void acceptedChannel(
       String api, NetworkChannel server, NetworkChannel accepted, long startNanos, long endNanos)
       throws IOException {
-    SocketAddress peer =
-        accepted instanceof SocketChannel
-            ? ((SocketChannel) accepted).getRemoteAddress()
-            : ((AsynchronousSocketChannel) accepted).getRemoteAddress();
-    SocketAddress local = accepted.getLocalAddress();
+    SocketAddress peer;
+    SocketAddress local;
+    try {
+      peer =
+          accepted instanceof SocketChannel
+              ? ((SocketChannel) accepted).getRemoteAddress()
+              : ((AsynchronousSocketChannel) accepted).getRemoteAddress();
+      local = accepted.getLocalAddress();
+    } catch (ClosedChannelException e) {
+      // Closed already by the application, which had the channel (an asynchronous accept's
+      // future) before this ran on the event thread: neither its ends nor its kernel data can be
+      // read any more.
+      return;
+    }
     if (!(peer instanceof InetSocketAddress) || !(local instanceof InetSocketAddress)) {
       return; // Unix-domain
     }
