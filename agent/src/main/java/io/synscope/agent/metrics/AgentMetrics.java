@@ -73,9 +73,13 @@ public final class AgentMetrics implements AutoCloseable {
     TcpMetrics tcp = new TcpMetrics();
     tcp.bindTo(registry);
     new SpanLossMetrics(telemetry.health()).bindTo(registry);
-    telemetry.health().refreshEvery(SPAN_LOSS_REFRESH_SECONDS);
     boolean exported =
         telemetry.metricsExported() || config.getInt(AgentOption.PROMETHEUS_PORT) > 0;
+    if (exported) {
+      // Collecting the SDK's own metrics costs a millisecond or more of CPU each time; with
+      // no route for the meter, the totals are read only for the lost-span report.
+      telemetry.health().refreshEvery(SPAN_LOSS_REFRESH_SECONDS);
+    }
     return new AgentMetrics(registry, tcp, routes, exported);
   }
 
