@@ -1,9 +1,9 @@
 package io.synscope.probe.proc;
 
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reads whole files of the proc file system. */
@@ -17,11 +17,9 @@ final class ProcFiles {
    * <p>Not {@code Files.readAllBytes}: proc files report size 0, so it reads the first byte alone
    * and then continues at offset 1, and a {@code /proc/sys} file answers any read at a non-zero
    * offset with end of file: "4096" came back as "4". A stream read starts with a full buffer.
-   * A {@link FileInputStream}, not {@code Files.newInputStream}: the listener poller reads two
-   * files a second, and opening a channel for each was most of the time those reads took.
    */
   static String read(Path file) throws IOException {
-    try (InputStream in = new FileInputStream(file.toFile())) {
+    try (InputStream in = Files.newInputStream(file)) {
       return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
     }
   }
