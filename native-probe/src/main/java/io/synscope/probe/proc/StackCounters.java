@@ -136,15 +136,16 @@ public final class StackCounters {
     out.add(line.substring(0, colon));
     // By hand, not String.split(" +"): a regular expression per line, every second, was about a
     // fifth of the listener poller's own CPU time.
-    int i = colon + 2;
-    while (i < line.length()) {
-      if (line.charAt(i) == ' ') {
+    String rest = line.substring(colon + 2).trim();
+    int i = 0;
+    while (i < rest.length()) {
+      if (rest.charAt(i) == ' ') {
         i++;
         continue;
       }
-      int end = line.indexOf(' ', i);
-      end = end < 0 ? line.length() : end;
-      out.add(line.substring(i, end));
+      int end = rest.indexOf(' ', i);
+      end = end < 0 ? rest.length() : end;
+      out.add(rest.substring(i, end));
       i = end;
     }
     if (out.size() == 1) {
