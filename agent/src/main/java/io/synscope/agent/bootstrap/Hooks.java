@@ -199,6 +199,17 @@ public final class Hooks {
     }
   }
 
+  public static void asyncConnected(AsynchronousSocketChannel channel, long endNanos) {
+    SocketEvents e = events;
+    if (e != null) {
+      try {
+        e.asyncConnected(channel, endNanos);
+      } catch (Throwable ignored) {
+        // see socketConnect
+      }
+    }
+  }
+
   public static void asyncFinishConnect(
       AsynchronousSocketChannel channel, Object future, long endNanos) {
     SocketEvents e = events;

@@ -75,6 +75,13 @@ public interface SocketEvents {
   void asyncConnectCompleted(AsynchronousSocketChannel channel, Object token, Throwable thrown);
 
   /**
+   * An asynchronous channel's connect succeeded (its state set to connected), on the event thread
+   * before its future is completed, or inside {@code connect} when it connected at once; {@code
+   * endNanos} is read as the kernel's answer was known.
+   */
+  void asyncConnected(AsynchronousSocketChannel channel, long endNanos);
+
+  /**
    * The channel's pending connect finished on the event thread; {@code future} holds its result.
    * {@code endNanos} is read before the future was completed.
    */

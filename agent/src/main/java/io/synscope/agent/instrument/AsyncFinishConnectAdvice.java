@@ -6,9 +6,10 @@ import net.bytebuddy.asm.Advice;
 
 /**
  * Inlined into {@code sun.nio.ch.UnixAsynchronousSocketChannelImpl.finishConnect(boolean)}, where a
- * pending asynchronous connect completes on the channel group's event thread. The connect ends at
- * the method's entry: inside it the future is completed, and the application may already be
- * running on with the outcome before the method returns.
+ * pending asynchronous connect completes on the channel group's event thread. A failed connect
+ * ends at the method's entry: inside it the future is completed, and the application may already
+ * be running on with the outcome before the method returns. A connect that succeeded has ended
+ * before that, in {@link AsyncSetConnectedAdvice}, while the channel was surely still open.
  */
 final class AsyncFinishConnectAdvice {
   private AsyncFinishConnectAdvice() {}

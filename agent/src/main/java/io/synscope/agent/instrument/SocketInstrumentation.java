@@ -325,6 +325,9 @@ public final class SocketInstrumentation implements ClassFileTransformer {
     AsmVisitorWrapper asyncFinishConnect =
         Advice.to(AsyncFinishConnectAdvice.class)
             .on(named("finishConnect").and(takesArguments(1)));
+    AsmVisitorWrapper asyncSetConnected =
+        Advice.to(AsyncSetConnectedAdvice.class)
+            .on(named("setConnected").and(takesArguments(0)));
     AsmVisitorWrapper asyncAcceptStart =
         Advice.to(AsyncAcceptStartAdvice.class).on(named("implAccept").and(takesArguments(2)));
     AsmVisitorWrapper asyncFinishAccept =
@@ -368,7 +371,11 @@ public final class SocketInstrumentation implements ClassFileTransformer {
             .type(named("sun.nio.ch.UnixAsynchronousSocketChannelImpl"))
             .transform(
                 (builder, type, loader, module, domain) ->
-                    builder.visit(asyncConnect).visit(asyncFinishConnect).visit(asyncChannelClose))
+                    builder
+                        .visit(asyncConnect)
+                        .visit(asyncSetConnected)
+                        .visit(asyncFinishConnect)
+                        .visit(asyncChannelClose))
             .type(named("sun.nio.ch.UnixAsynchronousServerSocketChannelImpl"))
             .transform(
                 (builder, type, loader, module, domain) ->

@@ -193,9 +193,8 @@ public final class ConnectionTracer implements SocketEvents {
     try {
       local = (InetSocketAddress) channel.getLocalAddress();
     } catch (ClosedChannelException e) {
-      // Connected, and closed already by the application, which saw the connect done (an
-      // asynchronous channel's future) before this ran on the channel's event thread. The
-      // connection was made; its descriptor may be another socket's by now: no kernel data.
+      // Connected, and closed already by another of the application's threads. The connection
+      // was made; its descriptor may be another socket's by now: no kernel data.
       connects.end(api, nonBlocking, parent, remote, null, startNanos, endNanos, null, null);
       return;
     }
@@ -255,6 +254,20 @@ public final class ConnectionTracer implements SocketEvents {
     TcpInfo lastWord = failed.take();
     try {
       endAsyncConnect(channel, (PendingConnect) token, endNanos, thrown, lastWord);
+    } catch (Throwable t) {
+      connectFailed(t);
+    }
+  }
+
+  @Override
+  public void asyncConnected(AsynchronousSocketChannel channel, long endNanos) {
+    try {
+      // A connect pending on a future ends here, while the channel is surely open: the future is
+      // completed after this, and an application may close the channel the moment it returns.
+      PendingConnect p = pendingConnects.remove(channel);
+      if (p != null) {
+        endAsyncConnect(channel, p, endNanos, null, null);
+      }
     } catch (Throwable t) {
       connectFailed(t);
     }
@@ -392,9 +405,8 @@ public final class ConnectionTracer implements SocketEvents {
               : ((AsynchronousSocketChannel) accepted).getRemoteAddress();
       local = accepted.getLocalAddress();
     } catch (ClosedChannelException e) {
-      // Closed already by the application, which had the channel (an asynchronous accept's
-      // future) before this ran on the event thread: neither its ends nor its kernel data can be
-      // read any more.
+      // Closed already by another of the application's threads: neither its ends nor its kernel
+      // data can be read any more.
       return;
     }
     if (!(peer instanceof InetSocketAddress) || !(local instanceof InetSocketAddress)) {

@@ -182,6 +182,11 @@ class HooksTest {
     }
 
     @Override
+    public void asyncConnected(AsynchronousSocketChannel channel, long endNanos) {
+      events.add("asyncConnected");
+    }
+
+    @Override
     public void asyncFinishConnect(
         AsynchronousSocketChannel channel, Object future, long endNanos) {
       events.add("asyncFinishConnect");
