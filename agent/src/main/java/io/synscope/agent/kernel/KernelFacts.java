@@ -54,9 +54,14 @@ public final class KernelFacts {
   public static KernelFacts create(Instrumentation inst) {
     if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
       AgentLog.info("not Linux: spans carry no kernel data (tcp_info)");
-      return new KernelFacts(null, false);
+      return none();
     }
     return new KernelFacts(SocketDescriptors.create(inst), true);
+  }
+
+  /** Facts without the kernel: spans come without kernel attributes. */
+  public static KernelFacts none() {
+    return new KernelFacts(null, false);
   }
 
   /** Descriptor access; null where there is no kernel data to ask for (not Linux). */

@@ -27,14 +27,35 @@ final class ChannelTable<V> {
    * channel's span is not made), and the first time that happens one line says so.
    */
   synchronized void put(Object channel, V value) {
-    if (entries.size() >= capacity && !entries.containsKey(channel)) {
-      AgentLog.warnOnce(
-          "channel-table:" + what,
-          capacity + " " + what + " at once: more are not traced until some end");
+    if (isFullFor(channel)) {
       return;
     }
     entries.put(channel, value);
     size = entries.size();
+  }
+
+  /**
+   * Remembers a value for the channel unless it has one already (or the table is full).
+   *
+   * @return whether the value was kept
+   */
+  synchronized boolean putIfAbsent(Object channel, V value) {
+    if (entries.containsKey(channel) || isFullFor(channel)) {
+      return false;
+    }
+    entries.put(channel, value);
+    size = entries.size();
+    return true;
+  }
+
+  private boolean isFullFor(Object channel) {
+    if (entries.size() >= capacity && !entries.containsKey(channel)) {
+      AgentLog.warnOnce(
+          "channel-table:" + what,
+          capacity + " " + what + " at once: more are not traced until some end");
+      return true;
+    }
+    return false;
   }
 
   /** Forgets and returns the channel's value, if any. Cheap when the table is empty. */
@@ -46,6 +67,26 @@ final class ChannelTable<V> {
       V v = entries.remove(channel);
       size = entries.size();
       return v;
+    }
+  }
+
+  /**
+   * Forgets the channel's value if it is this very value: of the threads that may end the same
+   * operation, only the one that removes it does.
+   *
+   * @return whether it was there and is now forgotten
+   */
+  boolean remove(Object channel, V value) {
+    if (size == 0) {
+      return false;
+    }
+    synchronized (this) {
+      if (entries.get(channel) != value) {
+        return false;
+      }
+      entries.remove(channel);
+      size = entries.size();
+      return true;
     }
   }
 }

@@ -204,13 +204,24 @@ public final class ConnectionTracer implements SocketEvents {
     opened(channel, fd, true, endNanos, span, remote, local);
   }
 
+  // An asynchronous connect's outcome reaches the agent on up to three threads (the caller's,
+  // the event thread's, a handler's). Its entry is in pendingConnects from the start, and of
+  // those that see the outcome only the one that removes the entry ends the span: a success in
+  // setConnected, before the future is completed or the handler called, so while the channel is
+  // surely open; a failure where it is known.
+
   @Override
   public Object asyncConnectStart(AsynchronousSocketChannel channel, SocketAddress remote) {
     if (!connectOn || !(remote instanceof InetSocketAddress)) {
       return null;
     }
     try {
-      return new PendingConnect(System.nanoTime(), (InetSocketAddress) remote, parents.current());
+      PendingConnect p =
+          new PendingConnect(System.nanoTime(), (InetSocketAddress) remote, parents.current());
+      // Not kept when a connect is pending already: this one will throw
+      // ConnectionPendingException, and the pending one's entry must stay.
+      pendingConnects.putIfAbsent(channel, p);
+      return p;
     } catch (Throwable t) {
       connectFailed(t);
       return null;
@@ -225,21 +236,16 @@ public final class ConnectionTracer implements SocketEvents {
     try {
       PendingConnect p = (PendingConnect) token;
       if (thrown != null) {
+        // Refused before it began (already connected, pending, unresolved): nobody else ends it.
+        pendingConnects.remove(channel, p);
         endAsyncConnect(channel, p, endNanos, thrown, lastWord);
-      } else if (future instanceof Future) {
-        Future<?> f = (Future<?>) future;
-        if (f.isDone()) {
-          endAsyncConnect(channel, p, endNanos, failureOf(f), lastWord);
-        } else {
-          pendingConnects.put(channel, p);
-          // The event thread may have finished the connect between isDone and put, found
-          // nothing to end, and gone: whoever removes the entry ends the span.
-          if (f.isDone() && pendingConnects.remove(channel) != null) {
-            endAsyncConnect(channel, p, System.nanoTime(), failureOf(f), null);
-          }
-        }
+      } else if (future instanceof Future
+          && ((Future<?>) future).isDone()
+          && pendingConnects.remove(channel, p)) {
+        // Failed at once (a success ended in setConnected).
+        endAsyncConnect(channel, p, endNanos, failureOf((Future<?>) future), lastWord);
       }
-      // else: a completion handler was given, and its wrapper reports the outcome
+      // else pending, or a completion handler reports a failure
     } catch (Throwable t) {
       connectFailed(t);
     }
@@ -253,7 +259,10 @@ public final class ConnectionTracer implements SocketEvents {
     // failed channel on this thread: what the kernel said then is here.
     TcpInfo lastWord = failed.take();
     try {
-      endAsyncConnect(channel, (PendingConnect) token, endNanos, thrown, lastWord);
+      PendingConnect p = (PendingConnect) token;
+      if (pendingConnects.remove(channel, p)) {
+        endAsyncConnect(channel, p, endNanos, thrown, lastWord);
+      }
     } catch (Throwable t) {
       connectFailed(t);
     }
@@ -262,8 +271,6 @@ public final class ConnectionTracer implements SocketEvents {
   @Override
   public void asyncConnected(AsynchronousSocketChannel channel, long endNanos) {
     try {
-      // A connect pending on a future ends here, while the channel is surely open: the future is
-      // completed after this, and an application may close the channel the moment it returns.
       PendingConnect p = pendingConnects.remove(channel);
       if (p != null) {
         endAsyncConnect(channel, p, endNanos, null, null);
@@ -278,9 +285,12 @@ public final class ConnectionTracer implements SocketEvents {
       AsynchronousSocketChannel channel, Object future, long endNanos) {
     TcpInfo lastWord = failed.take();
     try {
-      PendingConnect p = pendingConnects.remove(channel);
-      if (p != null && future instanceof Future && ((Future<?>) future).isDone()) {
-        endAsyncConnect(channel, p, endNanos, failureOf((Future<?>) future), lastWord);
+      // A failure through a future (a handler's is reported by its wrapper).
+      if (future instanceof Future && ((Future<?>) future).isDone()) {
+        PendingConnect p = pendingConnects.remove(channel);
+        if (p != null) {
+          endAsyncConnect(channel, p, endNanos, failureOf((Future<?>) future), lastWord);
+        }
       }
     } catch (Throwable t) {
       connectFailed(t);

@@ -57,21 +57,19 @@ class AsyncCloseAtOnceIT {
       // may already have had the client's FIN (the client closes as soon as it is connected).
       assertThat(named(spans, CONNECT)).hasSize(PAIRS + 1);
       assertThat(named(spans, ACCEPT)).hasSize(PAIRS + 1);
+      // Only the spans that fall short are listed when this fails (300 whole ones hide them).
       assertThat(named(spans, CONNECT))
-          .allSatisfy(
+          .filteredOn(
               s ->
-                  assertThat(s.attributes())
-                      .as("%s", s)
-                      .containsEntry("network.local.address", "127.0.0.1")
-                      .containsEntry("tcp.state", "ESTABLISHED"));
+                  !"127.0.0.1".equals(s.attribute("network.local.address"))
+                      || !"ESTABLISHED".equals(s.attribute("tcp.state")))
+          .isEmpty();
       assertThat(named(spans, ACCEPT))
-          .allSatisfy(
-              s -> {
-                assertThat(s.attributes())
-                    .as("%s", s)
-                    .containsEntry("network.local.address", "127.0.0.1");
-                assertThat(s.attribute("tcp.state")).isIn("ESTABLISHED", "CLOSE_WAIT");
-              });
+          .filteredOn(
+              s ->
+                  !"127.0.0.1".equals(s.attribute("network.local.address"))
+                      || !List.of("ESTABLISHED", "CLOSE_WAIT").contains(s.attribute("tcp.state")))
+          .isEmpty();
       ReceivedSpan last =
           single(named(spans, CONNECT), attributeIs("network.local.port", lastPort), "last connect");
       assertThat(last.attributes())

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.synscope.agent.testing.CapturedSpans;
 import io.synscope.probe.DataSource;
 import io.synscope.probe.IpFamily;
 import io.synscope.probe.proc.StackCounters;
@@ -19,9 +16,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,19 +30,15 @@ class OverflowDetectorTest {
 
   @TempDir Path dir;
 
-  private final List<SpanData> spans = new CopyOnWriteArrayList<>();
   private final List<String> warnings = new ArrayList<>();
   private final List<String> infos = new ArrayList<>();
-  private SdkTracerProvider tracerProvider;
+  private CapturedSpans captured;
   private OverflowDetector detector;
   private int files;
 
   @BeforeEach
   void setUp() throws IOException {
-    tracerProvider =
-        SdkTracerProvider.builder()
-            .addSpanProcessor(SimpleSpanProcessor.create(new Collecting()))
-            .build();
+    captured = new CapturedSpans("test");
     Path sys = dir.resolve("sys");
     write(sys.resolve("net/core/somaxconn"), "4096\n");
     write(sys.resolve("net/ipv4/tcp_max_syn_backlog"), "512\n");
@@ -55,7 +46,7 @@ class OverflowDetectorTest {
     write(sys.resolve("net/ipv4/tcp_abort_on_overflow"), "0\n");
     detector =
         new OverflowDetector(
-            tracerProvider.get("test"),
+            captured.tracer(),
             () -> TcpSysctls.read(sys),
             new OverflowDetector.IncidentLog() {
               @Override
@@ -72,7 +63,7 @@ class OverflowDetectorTest {
 
   @AfterEach
   void tearDown() {
-    tracerProvider.close();
+    captured.close();
   }
 
   @Test
@@ -88,8 +79,8 @@ class OverflowDetectorTest {
     detector.onPoll(
         T0 + 2 * SECOND, T0 + 3 * SECOND, snapshot(full), snapshot(drained), c2.since(c1));
 
-    assertThat(spans).hasSize(2);
-    SpanData first = spans.get(0);
+    assertThat(captured.spans()).hasSize(2);
+    SpanData first = captured.spans().get(0);
     assertThat(first.getName()).isEqualTo("tcp.listen.overflow");
     assertThat(first.getKind()).isEqualTo(SpanKind.INTERNAL);
     assertThat(first.getParentSpanContext().isValid()).isFalse();
@@ -109,7 +100,7 @@ class OverflowDetectorTest {
     assertThat(attr(first, "tcp.sysctl.max_syn_backlog")).isEqualTo(512L);
     assertThat(attr(first, "tcp.sysctl.syncookies")).isEqualTo(1L);
     assertThat(attr(first, "tcp.sysctl.abort_on_overflow")).isEqualTo(0L);
-    SpanData second = spans.get(1);
+    SpanData second = captured.spans().get(1);
     assertThat(second.getStartEpochNanos()).isEqualTo(T0 + SECOND);
     assertThat(second.getEndEpochNanos()).isEqualTo(T0 + 2 * SECOND);
     assertThat(attr(second, "tcp.stack.listen_overflows")).isEqualTo(3L);
@@ -134,7 +125,7 @@ class OverflowDetectorTest {
                 + " largest queue 2 of backlog 1; namespace counters ListenOverflows +3,"
                 + " ListenDrops +3, TCPReqQFullDrop +0, SyncookiesSent +0");
     assertThat(detector.openIncidents()).isEmpty();
-    assertThat(spans).hasSize(2);
+    assertThat(captured.spans()).hasSize(2);
   }
 
   @Test
@@ -145,8 +136,8 @@ class OverflowDetectorTest {
 
     detector.onPoll(T0, T0 + SECOND, snapshot(idle), snapshot(idle), c1.since(c0));
 
-    assertThat(spans).hasSize(1);
-    SpanData s = spans.get(0);
+    assertThat(captured.spans()).hasSize(1);
+    SpanData s = captured.spans().get(0);
     assertThat(attr(s, "network.local.port")).isNull();
     assertThat(attr(s, "tcp.listen.queue_depth")).isNull();
     assertThat(attr(s, "tcp.listen.overflow.listeners")).isEqualTo(0L);
@@ -169,11 +160,11 @@ class OverflowDetectorTest {
 
     detector.onPoll(T0, T0 + SECOND, snapshot(fullThen), snapshot(drainedNow), c1.since(c0));
 
-    assertThat(spans).hasSize(1);
-    assertThat(attr(spans.get(0), "network.local.port")).isEqualTo(8080L);
-    assertThat(attr(spans.get(0), "tcp.listen.queue_full")).isEqualTo(false);
-    assertThat(attr(spans.get(0), "tcp.listen.queue_depth")).isEqualTo(0L);
-    assertThat(attr(spans.get(0), "tcp.stack.listen_overflows")).isEqualTo(1L);
+    assertThat(captured.spans()).hasSize(1);
+    assertThat(attr(captured.spans().get(0), "network.local.port")).isEqualTo(8080L);
+    assertThat(attr(captured.spans().get(0), "tcp.listen.queue_full")).isEqualTo(false);
+    assertThat(attr(captured.spans().get(0), "tcp.listen.queue_depth")).isEqualTo(0L);
+    assertThat(attr(captured.spans().get(0), "tcp.stack.listen_overflows")).isEqualTo(1L);
   }
 
   @Test
@@ -186,14 +177,14 @@ class OverflowDetectorTest {
 
     detector.onPoll(T0, T0 + SECOND, snapshot(a, b, idle), snapshot(a, b, idle), c1.since(c0));
 
-    assertThat(spans).hasSize(2);
-    for (SpanData s : spans) {
+    assertThat(captured.spans()).hasSize(2);
+    for (SpanData s : captured.spans()) {
       assertThat(attr(s, "tcp.stack.listen_overflows")).isEqualTo(7L);
       assertThat(attr(s, "tcp.listen.overflow.listeners")).isEqualTo(2L);
     }
     assertThat(
             List.of(
-                attr(spans.get(0), "network.local.port"), attr(spans.get(1), "network.local.port")))
+                attr(captured.spans().get(0), "network.local.port"), attr(captured.spans().get(1), "network.local.port")))
         .containsExactly(8080L, 9090L);
     assertThat(warnings).hasSize(2);
   }
@@ -273,24 +264,6 @@ class OverflowDetectorTest {
       Files.writeString(file, text);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private final class Collecting implements SpanExporter {
-    @Override
-    public CompletableResultCode export(Collection<SpanData> batch) {
-      spans.addAll(batch);
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode flush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
     }
   }
 }

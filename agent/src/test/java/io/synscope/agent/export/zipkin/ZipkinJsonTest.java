@@ -1,5 +1,6 @@
 package io.synscope.agent.export.zipkin;
 
+import io.synscope.agent.testing.CapturedSpans;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 

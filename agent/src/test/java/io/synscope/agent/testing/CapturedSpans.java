@@ -1,4 +1,4 @@
-package io.synscope.agent.export.zipkin;
+package io.synscope.agent.testing;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Tracer;
@@ -12,12 +12,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-/** A real SDK whose ended spans are kept in memory, to feed the Zipkin encoder real SpanData. */
-final class CapturedSpans implements SpanExporter, AutoCloseable {
+/**
+ * A real SDK whose ended spans are kept in memory: real SpanData for the Zipkin encoder, the
+ * overflow detector's and the tracer's spans to look at.
+ */
+public final class CapturedSpans implements SpanExporter, AutoCloseable {
   private final List<SpanData> spans = new ArrayList<>();
   private final SdkTracerProvider provider;
 
-  CapturedSpans(String serviceName) {
+  public CapturedSpans(String serviceName) {
     provider =
         SdkTracerProvider.builder()
             .setResource(
@@ -28,11 +31,11 @@ final class CapturedSpans implements SpanExporter, AutoCloseable {
             .build();
   }
 
-  Tracer tracer() {
+  public Tracer tracer() {
     return provider.get("io.synscope", "1.2.3");
   }
 
-  synchronized List<SpanData> spans() {
+  public synchronized List<SpanData> spans() {
     return List.copyOf(spans);
   }
 
