@@ -107,6 +107,7 @@ public final class AgentTelemetry {
                     : builder)
         .addPropertiesSupplier(AgentTelemetry::defaults)
         .addPropertiesCustomizer(props -> config.otelOverrides())
+        .addPropertiesCustomizer(props -> OtlpProtocols.onlySupported(props, AgentLog::warn))
         .disableShutdownHook()
         .build()
         .getOpenTelemetrySdk();

@@ -76,6 +76,29 @@ class AgentOptionsIT {
   }
 
   /**
+   * A Collector's users often set the gRPC protocol: the agent, which ships OTLP over HTTP only,
+   * says so in one line and exports over HTTP, instead of the SDK turning it off.
+   */
+  @Test
+  void grpcProtocolIsOneLineAndSpansStillArrive() {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        ForkedJvm app =
+            socketApp(receiver).env("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc").start()) {
+      app.awaitOutputLine(line -> line.equals("CASES DONE"), TIMEOUT);
+      receiver.awaitSpans(SpanChecks::ofConnections, 8, Duration.ofSeconds(20));
+      app.closeStdin();
+      app.awaitSuccess();
+
+      assertThat(synscopeLines(app).stream().filter(line -> line.contains("WARN")))
+          .containsExactly(
+              "[synscope] WARN unsupported otel.exporter.otlp.protocol"
+                  + " (OTEL_EXPORTER_OTLP_PROTOCOL): 'grpc'; using http/protobuf, the only OTLP"
+                  + " protocol the agent ships (a Collector or Jaeger takes it on port 4318)");
+      assertThat(SpanChecks.connectionsOnly(receiver.spans())).hasSize(8);
+    }
+  }
+
+  /**
    * The spans of a first connect are exported while the app makes a second, and the second's
    * while the app exits: had the exporter's connections been traced, their spans would be in the
    * second export or the last.

@@ -1,0 +1,58 @@
+package io.synscope.agent.export;
+
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The agent ships OTLP over HTTP/protobuf only: gRPC would bring HTTP/2 and a gRPC stack into
+ * every application's JVM. Left to the SDK, {@code grpc} (or {@code http/json}, or a typo) would
+ * reject the whole configuration with "Unexpected configuration error" and turn the agent off; here
+ * the setting is replaced by {@code http/protobuf}, with one line that names it and its value
+ * (the SDK itself says when the endpoint's port is gRPC's 4317).
+ */
+final class OtlpProtocols {
+  static final String SUPPORTED = "http/protobuf";
+
+  private static final List<String> KEYS =
+      List.of(
+          "otel.exporter.otlp.protocol",
+          "otel.exporter.otlp.traces.protocol",
+          "otel.exporter.otlp.metrics.protocol",
+          "otel.exporter.otlp.logs.protocol");
+
+  private OtlpProtocols() {}
+
+  /**
+   * The overrides that put every OTLP protocol setting the agent cannot honour back to {@code
+   * http/protobuf}; one line to {@code warn} for each.
+   */
+  static Map<String, String> onlySupported(ConfigProperties props, Consumer<String> warn) {
+    Map<String, String> overrides = new LinkedHashMap<>();
+    for (String key : KEYS) {
+      String value = props.getString(key);
+      if (value == null || value.equals(SUPPORTED)) {
+        continue;
+      }
+      overrides.put(key, SUPPORTED);
+      if (value.trim().toLowerCase(Locale.ROOT).equals(SUPPORTED)) {
+        continue; // only spelt otherwise
+      }
+      warn.accept(
+          "unsupported "
+              + key
+              + " (" + envName(key) + "): '"
+              + value
+              + "'; using http/protobuf, the only OTLP protocol the agent ships (a Collector or"
+              + " Jaeger takes it on port 4318)");
+    }
+    return overrides;
+  }
+
+  private static String envName(String key) {
+    return key.toUpperCase(Locale.ROOT).replace('.', '_');
+  }
+}
