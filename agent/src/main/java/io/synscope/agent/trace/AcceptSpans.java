@@ -39,7 +39,7 @@ final class AcceptSpans {
    * @param acceptStartNanos when the application entered accept: the span's start when the kernel
    *     cannot tell when the handshake completed
    * @param info the accepted socket's tcp_info, or null
-   * @param infoNanos when {@code info} was read: its last_ack_recv counts back from then
+   * @param infoNanos when {@code info} was read: its last_data_sent counts back from then
    * @param listenerInfo the listener's tcp_info (its queue depth and backlog), or null
    */
   Accepted end(
@@ -66,9 +66,12 @@ final class AcceptSpans {
             .setAttribute(NETWORK_LOCAL_ADDRESS, IpAddresses.text(local.getAddress()))
             .setAttribute(NETWORK_LOCAL_PORT, (long) local.getPort());
     if (info != null) {
-      // last_ack_recv: milliseconds (counted in jiffies) since the last ACK, which before any
-      // data is the handshake's final ACK: the moment the connection joined the accept queue.
-      startNanos = Math.min(endNanos, infoNanos - info.lastAckRecvMillis() * NANOS_PER_MILLI);
+      // last_data_sent: milliseconds (counted in jiffies) since the socket last sent data. The
+      // kernel sets that time when it creates the socket at the handshake's completion (the
+      // moment the connection joined the accept queue, tcp_create_openreq_child), and nothing
+      // sends data on it before the application has accepted it. Not last_ack_recv: a client
+      // that sends data or closes before the accept moves that one on.
+      startNanos = Math.min(endNanos, infoNanos - info.lastDataSentMillis() * NANOS_PER_MILLI);
       b.setAttribute(TCP_ACCEPT_QUEUE_WAIT_MS, (endNanos - startNanos) / NANOS_PER_MILLI)
           .setAttribute(TCP_SYN_RETRANSMITS, info.totalRetrans())
           .setAttribute(TCP_RTT_US, info.rttMicros());

@@ -53,7 +53,7 @@ public final class TcpSemantics {
 
   /**
    * How long the accepted connection waited in the accept queue: from the handshake's completion
-   * (the last ACK the kernel received, tcp_info last_ack_recv, in jiffies) to accept returning.
+   * (tcp_info last_data_sent, in jiffies, which the kernel sets then) to accept returning.
    */
   public static final AttributeKey<Long> TCP_ACCEPT_QUEUE_WAIT_MS =
       AttributeKey.longKey("tcp.accept.queue_wait_ms");

@@ -335,7 +335,7 @@ class AcceptQueueOverflowSpansIT {
 
     if (synAcksResent == 0) {
       // The connection entered the queue when the client's connect returned: the server's
-      // kernel (tcp_info last_ack_recv, in jiffies) and the client's agent (its clock when the
+      // kernel (tcp_info last_data_sent, in jiffies) and the client's agent (its clock when the
       // JDK's connect returned) tell the same moment. The app's own readings around the calls
       // also hold the agent's work on its first span: assertQueuedDuring uses them.
       assertThat(accept.startEpochNanos())

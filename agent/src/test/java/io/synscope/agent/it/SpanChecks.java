@@ -43,7 +43,7 @@ final class SpanChecks {
   }
 
   /**
-   * The kernel keeps tcp_info's last_ack_recv in jiffies (4 ms at HZ=250; 10 ms at the slowest
+   * The kernel keeps tcp_info's last_data_sent in jiffies (4 ms at HZ=250; 10 ms at the slowest
    * HZ), so an accept span's start, the handshake's completion, is known to within one jiffy.
    */
   static final long JIFFY_TOLERANCE_NANOS = 10_000_000L;
