@@ -137,6 +137,22 @@ public final class ProtobufReader {
     }
   }
 
+  /**
+   * Reads the current length-delimited field and tells which of {@code candidates} its bytes
+   * equal, without copying them: the index, or -1 for none.
+   */
+  public int readBytesMatching(byte[][] candidates) {
+    int length = readLength();
+    int from = position;
+    position += length;
+    for (int i = 0; i < candidates.length; i++) {
+      if (Arrays.equals(data, from, from + length, candidates[i], 0, candidates[i].length)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** A reader over the embedded message in the current length-delimited field. */
   public ProtobufReader readMessage() {
     int length = readLength();

@@ -24,6 +24,22 @@ class ProtobufReaderTest {
   }
 
   @Test
+  void tellsWhichCandidateALengthDelimitedFieldEquals() {
+    // Field 5 "ab", field 5 "abc", field 5 "x", then field 1 = 1 still readable after them.
+    ProtobufReader reader = reader("2a 02 6162  2a 03 616263  2a 01 78  08 01");
+    byte[][] candidates = {{'a', 'b', 'c'}, {'a', 'b'}};
+    reader.next();
+    assertThat(reader.readBytesMatching(candidates)).isEqualTo(1);
+    reader.next();
+    assertThat(reader.readBytesMatching(candidates)).isEqualTo(0);
+    reader.next();
+    assertThat(reader.readBytesMatching(candidates)).isEqualTo(-1);
+    reader.next();
+    assertThat(reader.readVarint()).isEqualTo(1);
+    assertThat(reader.next()).isFalse();
+  }
+
+  @Test
   void readsTenByteVarintOfAllOnes() {
     assertThat(readSingle("08 ff ff ff ff ff ff ff ff ff 01").readVarint()).isEqualTo(-1L);
   }
