@@ -59,8 +59,8 @@ public final class TcpSemantics {
       AttributeKey.longKey("tcp.accept.queue_wait_ms");
 
   /**
-   * Bytes the client had sent before the application accepted the connection. When above zero,
-   * the queue wait is measured from the last of those packets and is a lower bound.
+   * Bytes the client had sent before the application accepted the connection (its FIN, when it
+   * had closed, counts as one).
    */
   public static final AttributeKey<Long> TCP_ACCEPT_BYTES_RECEIVED =
       AttributeKey.longKey("tcp.accept.bytes_received");
