@@ -130,9 +130,16 @@ final class UrlConnectionHttpSender implements HttpSender {
     return status == 429 || status == 502 || status == 503 || status == 504;
   }
 
+  /**
+   * One POST. When the answer was read whole, the connection is left to the JDK's keep-alive cache
+   * for the next export (the JDK checks a kept connection before it streams a POST on it): a
+   * connection per export would leave a TIME_WAIT socket on the host for each. An answer cut at
+   * the configured size, or a failure, closes it.
+   */
   private HttpResponse post(MessageWriter message) throws IOException {
     URI endpoint = config.getEndpoint();
     HttpURLConnection c = open(endpoint);
+    boolean reusable = false;
     try {
       c.setRequestMethod("POST");
       c.setDoOutput(true);
@@ -158,10 +165,13 @@ final class UrlConnectionHttpSender implements HttpSender {
       }
       int status = c.getResponseCode();
       String statusMessage = c.getResponseMessage();
-      byte[] body = readBody(c, status);
-      return new Response(status, statusMessage == null ? "" : statusMessage, body);
+      Body body = readBody(c, status);
+      reusable = body.whole();
+      return new Response(status, statusMessage == null ? "" : statusMessage, body.bytes());
     } finally {
-      c.disconnect();
+      if (!reusable) {
+        c.disconnect();
+      }
     }
   }
 
@@ -181,16 +191,23 @@ final class UrlConnectionHttpSender implements HttpSender {
     return c;
   }
 
-  private byte[] readBody(HttpURLConnection c, int status) throws IOException {
+  /** The answer's body, up to the configured bound; whole when nothing was left unread. */
+  private Body readBody(HttpURLConnection c, int status) throws IOException {
     InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
     if (in == null) {
-      return new byte[0];
+      return new Body(new byte[0], status < 400);
     }
     try (InputStream body = in) {
       long max = config.getMaxResponseBodySize();
-      return max > 0 ? body.readNBytes((int) Math.min(max, Integer.MAX_VALUE)) : body.readAllBytes();
+      if (max <= 0) {
+        return new Body(body.readAllBytes(), true);
+      }
+      byte[] bytes = body.readNBytes((int) Math.min(max, Integer.MAX_VALUE));
+      return new Body(bytes, body.read() == -1);
     }
   }
+
+  private record Body(byte[] bytes, boolean whole) {}
 
   private static int millis(long ms) {
     return (int) Math.min(Integer.MAX_VALUE, Math.max(1, ms));

@@ -40,6 +40,7 @@ public final class OtlpReceiver implements AutoCloseable {
   private final List<String> decodeErrors = new ArrayList<>();
   private final List<ReceivedRequest> requests = new ArrayList<>();
   private volatile int failureStatus;
+  private volatile byte[] answer = new byte[0];
 
   private OtlpReceiver(HttpServer server) {
     this.server = server;
@@ -77,6 +78,14 @@ public final class OtlpReceiver implements AutoCloseable {
       throw new IllegalArgumentException("not an HTTP status: " + status);
     }
     failureStatus = status == 200 ? 0 : status;
+  }
+
+  /**
+   * From now on, answers with these bytes as the protobuf {@code Export*ServiceResponse} (by
+   * default none: an empty response is zero bytes), as receivers that report partial success do.
+   */
+  public void answerWith(byte[] response) {
+    answer = response.clone();
   }
 
   public List<ReceivedSpan> spans() {
@@ -238,15 +247,22 @@ public final class OtlpReceiver implements AutoCloseable {
               path,
               encoding == null ? "" : encoding,
               body.length,
-              status);
+              status,
+              exchange.getRemoteAddress().getPort());
       // Recorded before the answer, so an exporter that has its answer finds the request here.
       synchronized (lock) {
         requests.add(request);
         lock.notifyAll();
       }
       exchange.getResponseHeaders().set("Content-Type", PROTOBUF);
-      // An empty ExportServiceResponse is zero bytes of protobuf: no partial_success.
-      exchange.sendResponseHeaders(status, -1);
+      byte[] response = answer;
+      if (response.length == 0) {
+        // An empty ExportServiceResponse is zero bytes of protobuf: no partial_success.
+        exchange.sendResponseHeaders(status, -1);
+      } else {
+        exchange.sendResponseHeaders(status, response.length);
+        exchange.getResponseBody().write(response);
+      }
     } finally {
       exchange.close();
     }
