@@ -34,18 +34,13 @@ final class ChannelTable<V> {
     size = entries.size();
   }
 
-  /**
-   * Remembers a value for the channel unless it has one already (or the table is full).
-   *
-   * @return whether the value was kept
-   */
-  synchronized boolean putIfAbsent(Object channel, V value) {
+  /** Remembers a value for the channel unless it has one already (or the table is full). */
+  synchronized void putIfAbsent(Object channel, V value) {
     if (entries.containsKey(channel) || isFullFor(channel)) {
-      return false;
+      return;
     }
     entries.put(channel, value);
     size = entries.size();
-    return true;
   }
 
   private boolean isFullFor(Object channel) {
