@@ -17,30 +17,45 @@ import java.util.function.Consumer;
 final class OtlpProtocols {
   static final String SUPPORTED = "http/protobuf";
 
-  private static final List<String> KEYS =
-      List.of(
-          "otel.exporter.otlp.protocol",
-          "otel.exporter.otlp.traces.protocol",
-          "otel.exporter.otlp.metrics.protocol",
-          "otel.exporter.otlp.logs.protocol");
+  private static final String GENERAL = "otel.exporter.otlp.protocol";
+  private static final List<String> SIGNALS = List.of("traces", "metrics", "logs");
 
   private OtlpProtocols() {}
 
   /**
    * The overrides that put every OTLP protocol setting the agent cannot honour back to {@code
-   * http/protobuf}; one line to {@code warn} for each.
+   * http/protobuf}; one line to {@code warn} for each that an OTLP exporter in use would read.
    */
   static Map<String, String> onlySupported(ConfigProperties props, Consumer<String> warn) {
     Map<String, String> overrides = new LinkedHashMap<>();
-    for (String key : KEYS) {
-      String value = props.getString(key);
-      if (value == null || value.equals(SUPPORTED)) {
-        continue;
-      }
-      overrides.put(key, SUPPORTED);
-      if (value.trim().toLowerCase(Locale.ROOT).equals(SUPPORTED)) {
-        continue; // only spelt otherwise
-      }
+    boolean anyOtlp = false;
+    for (String signal : SIGNALS) {
+      boolean otlp = exportsOtlp(props, signal);
+      anyOtlp |= otlp;
+      replace(props, "otel.exporter.otlp." + signal + ".protocol", otlp, overrides, warn);
+    }
+    replace(props, GENERAL, anyOtlp, overrides, warn);
+    return overrides;
+  }
+
+  /** Whether the signal leaves through an OTLP exporter (traces do when nothing is set). */
+  private static boolean exportsOtlp(ConfigProperties props, String signal) {
+    List<String> exporters = props.getList("otel." + signal + ".exporter");
+    return exporters.contains("otlp") || (signal.equals("traces") && exporters.isEmpty());
+  }
+
+  private static void replace(
+      ConfigProperties props,
+      String key,
+      boolean read,
+      Map<String, String> overrides,
+      Consumer<String> warn) {
+    String value = props.getString(key);
+    if (value == null || value.equals(SUPPORTED)) {
+      return;
+    }
+    overrides.put(key, SUPPORTED);
+    if (read && !value.trim().toLowerCase(Locale.ROOT).equals(SUPPORTED)) {
       warn.accept(
           "unsupported "
               + key
@@ -49,7 +64,6 @@ final class OtlpProtocols {
               + "'; using http/protobuf, the only OTLP protocol the agent ships (a Collector or"
               + " Jaeger takes it on port 4318)");
     }
-    return overrides;
   }
 
   private static String envName(String key) {

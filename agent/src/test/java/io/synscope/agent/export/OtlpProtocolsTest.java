@@ -1,0 +1,63 @@
+package io.synscope.agent.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OtlpProtocolsTest {
+  private final List<String> lines = new ArrayList<>();
+
+  private Map<String, String> overrides(Map<String, String> settings) {
+    return OtlpProtocols.onlySupported(DefaultConfigProperties.createFromMap(settings), lines::add);
+  }
+
+  @Test
+  void grpcForTheDefaultTracesExporterBecomesHttpWithOneLine() {
+    assertThat(overrides(Map.of("otel.exporter.otlp.protocol", "grpc")))
+        .containsExactly(Map.entry("otel.exporter.otlp.protocol", "http/protobuf"));
+    assertThat(lines)
+        .containsExactly(
+            "unsupported otel.exporter.otlp.protocol (OTEL_EXPORTER_OTLP_PROTOCOL): 'grpc'; using"
+                + " http/protobuf, the only OTLP protocol the agent ships (a Collector or Jaeger"
+                + " takes it on port 4318)");
+  }
+
+  @Test
+  void aSignalsOwnSettingIsNamedWhenThatSignalExportsOtlp() {
+    assertThat(
+            overrides(
+                Map.of(
+                    "otel.metrics.exporter", "otlp",
+                    "otel.exporter.otlp.metrics.protocol", "http/json")))
+        .containsExactly(Map.entry("otel.exporter.otlp.metrics.protocol", "http/protobuf"));
+    assertThat(lines).singleElement().asString().startsWith(
+        "unsupported otel.exporter.otlp.metrics.protocol (OTEL_EXPORTER_OTLP_METRICS_PROTOCOL):"
+            + " 'http/json';");
+  }
+
+  @Test
+  void aSettingNoOtlpExporterReadsIsReplacedSilently() {
+    assertThat(
+            overrides(
+                Map.of(
+                    "otel.traces.exporter", "zipkin",
+                    "otel.exporter.otlp.protocol", "grpc",
+                    "otel.exporter.otlp.logs.protocol", "grpc")))
+        .containsOnly(
+            Map.entry("otel.exporter.otlp.protocol", "http/protobuf"),
+            Map.entry("otel.exporter.otlp.logs.protocol", "http/protobuf"));
+    assertThat(lines).isEmpty();
+  }
+
+  @Test
+  void httpProtobufInAnotherCaseIsTakenWithoutALine() {
+    assertThat(overrides(Map.of("otel.exporter.otlp.protocol", "HTTP/Protobuf")))
+        .containsExactly(Map.entry("otel.exporter.otlp.protocol", "http/protobuf"));
+    assertThat(overrides(Map.of("otel.exporter.otlp.protocol", "http/protobuf"))).isEmpty();
+    assertThat(lines).isEmpty();
+  }
+}
