@@ -75,7 +75,8 @@ public final class AgentInstaller {
       try {
         telemetry = building.await();
       } catch (Exception e) {
-        AgentLog.warn("agent off: the OpenTelemetry configuration was rejected: " + messages(e));
+        AgentLog.warn(
+            "agent off: the OpenTelemetry configuration was rejected: " + AgentLog.oneLine(e));
         stop(sockets);
         return;
       }
@@ -123,23 +124,6 @@ public final class AgentInstaller {
   private static void stop(SocketInstrumentation sockets) {
     sockets.remove();
     Hooks.install(null);
-  }
-
-  /**
-   * The messages down the cause chain: the SDK wraps what it did not expect in "Unexpected
-   * configuration error", and the cause says what it was.
-   */
-  static String messages(Throwable t) {
-    StringBuilder text = new StringBuilder();
-    String last = null;
-    for (int depth = 0; t != null && depth < 5; t = t.getCause(), depth++) {
-      String m = t.getMessage() != null ? t.getMessage() : t.getClass().getName();
-      if (!m.equals(last)) {
-        text.append(text.length() == 0 ? "" : ": ").append(m);
-        last = m;
-      }
-    }
-    return text.toString();
   }
 
   private static void phase(String done, long startNanos) {

@@ -37,6 +37,21 @@ public final class AgentLog {
     }
   }
 
+  /** The failure's type and message, and its cause's, on one line. */
+  public static String oneLine(Throwable t) {
+    StringBuilder sb = new StringBuilder(describe(t));
+    Throwable cause = t.getCause();
+    if (cause != null && cause != t) {
+      sb.append(" (caused by ").append(describe(cause)).append(')');
+    }
+    return sb.toString().replaceAll("[\\r\\n]+", " ");
+  }
+
+  private static String describe(Throwable t) {
+    String message = t.getMessage();
+    return t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
   /** A warning with the cause's type and message in the same line; the trace only when debugging. */
   public static void warn(String message, Throwable cause) {
     warn(message + ": " + cause);

@@ -1,5 +1,6 @@
 package io.synscope.agent.cli;
 
+import io.synscope.agent.AgentLog;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -77,7 +78,7 @@ public final class Cli {
       return FAILED;
     } catch (RuntimeException | LinkageError e) {
       // LinkageError: the native library could not be loaded, for instance.
-      err.println(prefix + oneLine(e));
+      err.println(prefix + AgentLog.oneLine(e));
       if (debug) {
         e.printStackTrace(err);
       }
@@ -85,21 +86,6 @@ public final class Cli {
     } finally {
       out.flush();
     }
-  }
-
-  /** The failure's type and message, and its cause's, on one line. */
-  static String oneLine(Throwable t) {
-    StringBuilder sb = new StringBuilder(describe(t));
-    Throwable cause = t.getCause();
-    if (cause != null && cause != t) {
-      sb.append(" (caused by ").append(describe(cause)).append(')');
-    }
-    return sb.toString().replaceAll("[\\r\\n]+", " ");
-  }
-
-  private static String describe(Throwable t) {
-    String message = t.getMessage();
-    return t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
   String usage() {
