@@ -66,8 +66,7 @@ class CliIT {
     final int clientPort;
 
     Connection(ProtocolFamily family, InetAddress loopback, int backlog) throws IOException {
-      server = family == null ? ServerSocketChannel.open() : ServerSocketChannel.open(family);
-      server.bind(new InetSocketAddress(loopback, 0), backlog);
+      server = unusedPortListener(family, loopback, backlog);
       port = ((InetSocketAddress) server.getLocalAddress()).getPort();
       client = family == null ? SocketChannel.open() : SocketChannel.open(family);
       client.connect(server.getLocalAddress());
@@ -78,6 +77,25 @@ class CliIT {
         client.write(hello);
       }
       awaitSteady();
+    }
+
+    /**
+     * A listener on an ephemeral port that no socket of an earlier test still holds: the kernel
+     * hands out a port again while TIME_WAIT sockets of its last user remain, and ss would list
+     * them beside this connection's three.
+     */
+    private static ServerSocketChannel unusedPortListener(
+        ProtocolFamily family, InetAddress loopback, int backlog) throws IOException {
+      for (int attempt = 0; ; attempt++) {
+        ServerSocketChannel s =
+            family == null ? ServerSocketChannel.open() : ServerSocketChannel.open(family);
+        s.bind(new InetSocketAddress(loopback, 0), backlog);
+        int p = ((InetSocketAddress) s.getLocalAddress()).getPort();
+        if (Ss.onPort(p).size() == 1 || attempt == 20) {
+          return s;
+        }
+        s.close();
+      }
     }
 
     /** The 5 bytes have arrived and are acknowledged: from now on nothing moves. */
