@@ -165,7 +165,7 @@ public final class AgentTelemetry {
       // The providers one by one, not sdk.shutdown(): that would shut the tracer provider a
       // second time, which the SDK says in a log line of the application's at every exit.
       sdk.getSdkTracerProvider().shutdown().join(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
-      health.report();
+      health.reportAtExit(SHUTDOWN_SECONDS);
       sdk.getSdkMeterProvider().shutdown().join(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
       sdk.getSdkLoggerProvider().shutdown().join(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
     } catch (Throwable t) {

@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Watches the SDK's own telemetry for spans the agent lost: dropped because the export queue was
  * full, or not accepted by the exporter's endpoint. Says so in one log line per interval in which
- * it happened, with the count; silence means nothing was lost.
+ * it happened, with the count; silence means nothing was lost. At exit, when the flush gives up
+ * (the endpoint down or slow), the spans still queued or in an unfinished export are said in one
+ * more line, so that every span the agent made is either exported or counted in a line.
  *
  * <p>The totals are also kept for a meter ({@link #droppedSpans()}, {@link #failedSpans()}). The
  * meter reads the kept values and never collects itself: a meter's callback runs inside the SDK's
@@ -26,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ExportHealth implements MetricReader {
   private static final String PROCESSED_SPANS = "processedSpans";
+  private static final String QUEUE_SIZE = "queueSize";
   private static final AttributeKey<Boolean> DROPPED = AttributeKey.booleanKey("dropped");
+  private static final String SEEN = "otlp.exporter.seen";
   private static final String EXPORTED = "otlp.exporter.exported";
   private static final AttributeKey<Boolean> SUCCESS = AttributeKey.booleanKey("success");
   private static final AttributeKey<String> TYPE = AttributeKey.stringKey("type");
@@ -75,19 +79,38 @@ public final class ExportHealth implements MetricReader {
     return failedTotal;
   }
 
-  private void refresh() {
+  private synchronized void refresh() {
     try {
-      totals();
+      pipeline();
     } catch (Throwable e) {
       AgentLog.warnOnce("export-health", "cannot read the exporter's own metrics: " + e);
     }
   }
 
-  /** Spans dropped at the queue and spans that failed to export, since the start. */
-  synchronized long[] totals() {
+  /**
+   * What the batch processor and the OTLP exporter have counted.
+   *
+   * @param dropped spans dropped at the full queue since the start
+   * @param failed spans the exporter's endpoint did not accept since the start
+   * @param queued spans in the batch processor's queue now
+   * @param inExport spans handed to the OTLP exporter whose export has not finished (0 for other
+   *     exporters, which do not count what they were handed)
+   */
+  private record Pipeline(long dropped, long failed, long queued, long inExport) {}
+
+  /** The counts, read in one collection; the totals for the meter are refreshed from them. */
+  private Pipeline pipeline() {
     long dropped = 0;
     long failed = 0;
+    long queued = 0;
+    long seen = 0;
+    long finished = 0;
     for (MetricData m : registration.collectAllMetrics()) {
+      if (m.getType() == MetricDataType.LONG_GAUGE && m.getName().equals(QUEUE_SIZE)) {
+        for (LongPointData p : m.getLongGaugeData().getPoints()) {
+          queued += p.getValue();
+        }
+      }
       if (m.getType() != MetricDataType.LONG_SUM) {
         continue;
       }
@@ -95,41 +118,80 @@ public final class ExportHealth implements MetricReader {
         if (m.getName().equals(PROCESSED_SPANS)
             && Boolean.TRUE.equals(p.getAttributes().get(DROPPED))) {
           dropped += p.getValue();
-        } else if (m.getName().equals(EXPORTED)
-            && "span".equals(p.getAttributes().get(TYPE))
-            && Boolean.FALSE.equals(p.getAttributes().get(SUCCESS))) {
-          failed += p.getValue();
+        } else if (m.getName().equals(SEEN) && "span".equals(p.getAttributes().get(TYPE))) {
+          seen += p.getValue();
+        } else if (m.getName().equals(EXPORTED) && "span".equals(p.getAttributes().get(TYPE))) {
+          finished += p.getValue();
+          if (Boolean.FALSE.equals(p.getAttributes().get(SUCCESS))) {
+            failed += p.getValue();
+          }
         }
       }
     }
     failed += ExportFailures.total(); // the Zipkin exporter's, which the SDK does not count
     droppedTotal = dropped;
     failedTotal = failed;
-    return new long[] {dropped, failed};
+    return new Pipeline(dropped, failed, queued, Math.max(0, seen - finished));
   }
 
   /** Logs what was lost since the last report, if anything. */
   synchronized void report() {
     try {
-      long[] t = totals();
-      long dropped = t[0] - droppedReported;
-      long failed = t[1] - failedReported;
-      droppedReported = t[0];
-      failedReported = t[1];
-      if (dropped > 0 || failed > 0) {
+      reportLosses(pipeline());
+    } catch (Throwable e) {
+      AgentLog.warnOnce("export-health", "cannot read the exporter's own metrics: " + e);
+    }
+  }
+
+  /**
+   * The last report, once the tracer provider's flush at exit has ended or given up: what was lost
+   * since the previous report, and the spans the flush left behind, still queued or in an export
+   * that had not finished after {@code flushSeconds}. One reading serves both, so that no span is
+   * counted twice or missed.
+   */
+  synchronized void reportAtExit(long flushSeconds) {
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+    try {
+      Pipeline p = pipeline();
+      reportLosses(p);
+      long left = p.queued() + p.inExport();
+      if (left > 0) {
         AgentLog.warn(
-            "spans lost in the last "
-                + intervalSeconds
-                + " s: "
-                + dropped
-                + " dropped because the export queue was full (otel.bsp.max.queue.size), "
-                + failed
-                + " not accepted by the exporter's endpoint"
-                + lastReason(failed)
+            "spans lost at exit: "
+                + left
+                + " not exported when the flush gave up after "
+                + flushSeconds
+                + " s ("
+                + p.queued()
+                + " still queued, "
+                + p.inExport()
+                + " in an export that had not finished)"
+                + lastReason(left)
                 + "; is the endpoint reachable?");
       }
     } catch (Throwable e) {
       AgentLog.warnOnce("export-health", "cannot read the exporter's own metrics: " + e);
+    }
+  }
+
+  private void reportLosses(Pipeline p) {
+    long dropped = p.dropped() - droppedReported;
+    long failed = p.failed() - failedReported;
+    droppedReported = p.dropped();
+    failedReported = p.failed();
+    if (dropped > 0 || failed > 0) {
+      AgentLog.warn(
+          "spans lost in the last "
+              + intervalSeconds
+              + " s: "
+              + dropped
+              + " dropped because the export queue was full (otel.bsp.max.queue.size), "
+              + failed
+              + " not accepted by the exporter's endpoint"
+              + lastReason(failed)
+              + "; is the endpoint reachable?");
     }
   }
 

@@ -108,8 +108,18 @@ public final class ChurnApp {
           Locale.ROOT, "churn failed: %d connections made, %d accepted%n", connected, accepted);
       return false;
     }
-    System.out.println(end.minus(start, cutShort, connected, server.getLocalPort()));
+    System.out.println(
+        end.minus(start, cutShort, connected, server.getLocalPort(), heapAfterFullCollection()));
     return true;
+  }
+
+  /**
+   * The heap still in use after a full collection, once the window is over: what the process
+   * holds on to (with the agent, its queue of spans not yet exported among it).
+   */
+  private static long heapAfterFullCollection() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
   // The loops only call: a connection's work is in a method of its own, which the JIT compiles as
@@ -247,11 +257,12 @@ public final class ChurnApp {
       return cpu;
     }
 
-    String minus(Snapshot s, boolean cutShort, long total, int port) {
+    String minus(Snapshot s, boolean cutShort, long total, int port, long heapAfterGcBytes) {
       return String.format(
           Locale.ROOT,
           "%s%s connections=%d clientCpuNanos=%d serverCpuNanos=%d processorCpuNanos=%d"
-              + " senderCpuNanos=%d agentCpuNanos=%d cutShort=%b total=%d port=%d",
+              + " senderCpuNanos=%d agentCpuNanos=%d cutShort=%b total=%d port=%d"
+              + " heapAfterGcBytes=%d",
           ResultLine.PREFIX,
           process.minus(s.process).fields(),
           connections - s.connections,
@@ -262,7 +273,8 @@ public final class ChurnApp {
           agentCpuNanos - s.agentCpuNanos,
           cutShort,
           total,
-          port);
+          port,
+          heapAfterGcBytes);
     }
   }
 }

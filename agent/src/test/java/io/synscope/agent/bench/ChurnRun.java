@@ -5,6 +5,7 @@ import java.io.IOException;
 /**
  * What one {@link ChurnApp} run measured in its window, parsed from its {@code RESULT} line.
  *
+ * @param heapAfterGcBytes the heap in use after a full collection at the end of the run
  * @param timeWaitLeft TIME_WAIT sockets of the run's listener port found after the run, -1 until
  *     counted
  */
@@ -19,6 +20,7 @@ record ChurnRun(
     long agentCpuNanos,
     long totalConnections,
     int port,
+    long heapAfterGcBytes,
     long timeWaitLeft) {
 
   static ChurnRun parse(String variant, String line) throws IOException {
@@ -40,6 +42,7 @@ record ChurnRun(
         r.number("agentCpuNanos"),
         r.number("total"),
         (int) r.number("port"),
+        r.number("heapAfterGcBytes"),
         -1);
   }
 
@@ -55,6 +58,7 @@ record ChurnRun(
         agentCpuNanos,
         totalConnections,
         port,
+        heapAfterGcBytes,
         count);
   }
 
