@@ -6,6 +6,8 @@ import static io.synscope.agent.bench.Medians.min;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +32,15 @@ import java.util.regex.Pattern;
  * own OTLP exporter. It reports the CPU each adds per exported span, the agent's against the
  * floor's (target: at most 1.5 times), and the spans made, received and dropped.
  *
+ * <p>A third part runs pairs again, without the agent and with it exporting to an endpoint that is
+ * down (a loopback port where nothing listens: every connection refused): the throughput and CPU
+ * the agent costs then, the heap it holds (its queue full), and every span accounted for in the
+ * agent's own lines (lost during the run, and left at exit).
+ *
  * <p>Run with {@code mvn -B -pl agent -am -Pbenchmark -Dexec.skip verify}. Settings (system
  * properties, passed through Maven with {@code -D}): {@code bench.pairs} (7, 0 for none), {@code
- * bench.otlpPairs} (rounds of the exporting part, 5, 0 for none), {@code bench.warmupMillis} (15000:
+ * bench.otlpPairs} (rounds of the exporting part, 5, 0 for none), {@code bench.downPairs} (pairs of
+ * the endpoint-down part, 5, 0 for none), {@code bench.warmupMillis} (15000:
  * long enough for the JIT to have compiled the agent's paths, the listener poller's included,
  * which runs once a second and is compiled only after about ten) and {@code bench.measureMillis}
  * (3000) per run, {@code bench.otlpWarmupMillis} (10000: the exporting runs have the SDK's
@@ -52,16 +60,26 @@ public final class ChurnBenchmark {
   private static final double TARGET_THROUGHPUT_RATIO = 0.90;
   private static final double TARGET_ADDED_CPU_MICROS = 5.0;
   private static final double TARGET_FLOOR_RATIO = 1.5;
+
+  /**
+   * The heap the agent may hold with its endpoint down: the full queue (16,384 spans of about 1.3
+   * KB, README) and the 16 MiB the start-up target allows the agent itself.
+   */
+  private static final double TARGET_DOWN_HEAP_MIB = 22e6 / (1 << 20) + 16;
   private static final long RUN_TIMEOUT_SECONDS = 120;
   private static final String WITHOUT = "without agent";
   private static final String WITH = "agent, no export";
   private static final String OTLP = "agent, OTLP export";
   private static final String SDK = "bare SDK, OTLP";
+  private static final String DOWN = "agent, endpoint down";
   private static final Pattern AGENT_LOST =
       Pattern.compile("spans lost in the last \\d+ s: (\\d+) dropped .*, (\\d+) not accepted");
+  private static final Pattern AGENT_LOST_AT_EXIT =
+      Pattern.compile("spans lost at exit: (\\d+) not exported");
 
   private final int pairs = Integer.getInteger("bench.pairs", 7);
   private final int otlpPairs = Integer.getInteger("bench.otlpPairs", 5);
+  private final int downPairs = Integer.getInteger("bench.downPairs", 5);
   private final long warmupMillis = Long.getLong("bench.warmupMillis", 15000);
   private final long otlpWarmupMillis = Long.getLong("bench.otlpWarmupMillis", 10000);
   private final long measureMillis = Long.getLong("bench.measureMillis", 3000);
@@ -83,12 +101,15 @@ public final class ChurnBenchmark {
 
   private void run() throws Exception {
     agentJar = BenchmarkMain.agentJar();
-    if (pairs < 0 || otlpPairs < 0 || pairs + otlpPairs == 0) {
+    if (pairs < 0 || otlpPairs < 0 || downPairs < 0 || pairs + otlpPairs + downPairs == 0) {
       throw new IllegalArgumentException(
-          "bench.pairs and bench.otlpPairs must not be negative, and not both 0; were "
+          "bench.pairs, bench.otlpPairs and bench.downPairs must not be negative, and not all 0;"
+              + " were "
               + pairs
+              + ", "
+              + otlpPairs
               + " and "
-              + otlpPairs);
+              + downPairs);
     }
     Machine.printMachine();
     Machine.printLoad("before");
@@ -104,7 +125,7 @@ public final class ChurnBenchmark {
       System.out.println("Agent options added to every run with the agent: " + agentOptions);
     }
     String none = "otel.traces.exporter=none,otel.metrics.exporter=none" + more;
-    List<ChurnRun[]> main = measurePairs(pairs, WITH, none);
+    List<ChurnRun[]> main = runsOf(measurePairs(pairs, WITH, none));
     if (!main.isEmpty()) {
       printRuns(main);
       printPairs(main);
@@ -133,18 +154,45 @@ public final class ChurnBenchmark {
       printRounds(exported);
     }
 
+    List<Exported[]> down = new ArrayList<>();
+    if (downPairs > 0) {
+      // Holds a loopback port without listening, and without SO_REUSEADDR, so that no listener
+      // of a later run can take the port: every connection to it is refused.
+      try (Socket holder = new Socket()) {
+        holder.setReuseAddress(false);
+        holder.bind(new InetSocketAddress("127.0.0.1", 0));
+        String endpoint = "http://127.0.0.1:" + holder.getLocalPort();
+        System.out.printf(
+            Locale.ROOT,
+            "%nThe exporter's endpoint down (%s, nothing listens there): %d pairs, order"
+                + " alternating, %d ms warm-up%n",
+            endpoint,
+            downPairs,
+            warmupMillis);
+        String downArgs =
+            "otel.traces.exporter=otlp,otel.metrics.exporter=none,"
+                + "otel.exporter.otlp.traces.endpoint="
+                + endpoint
+                + more;
+        for (Finished[] pair : measurePairs(downPairs, DOWN, downArgs)) {
+          down.add(new Exported[] {unexported(pair[0]), agentExported(pair[1], 0)});
+        }
+      }
+      printDown(down);
+    }
+
     System.out.println();
     Machine.printLoad("after");
-    printTargets(main, exported);
+    printTargets(main, exported, down);
   }
 
   /** {@code count} pairs, each a run without the agent and one with {@code agentArgs}. */
-  private List<ChurnRun[]> measurePairs(int count, String variant, String agentArgs)
+  private List<Finished[]> measurePairs(int count, String variant, String agentArgs)
       throws IOException, InterruptedException {
-    List<ChurnRun[]> result = new ArrayList<>();
+    List<Finished[]> result = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      ChurnRun without;
-      ChurnRun with;
+      Finished without;
+      Finished with;
       if (i % 2 == 0) {
         without = churn(WITHOUT, null);
         with = churn(variant, agentArgs);
@@ -152,9 +200,13 @@ public final class ChurnBenchmark {
         with = churn(variant, agentArgs);
         without = churn(WITHOUT, null);
       }
-      result.add(new ChurnRun[] {without, with});
+      result.add(new Finished[] {without, with});
     }
     return result;
+  }
+
+  private static List<ChurnRun[]> runsOf(List<Finished[]> pairs) {
+    return pairs.stream().map(p -> new ChurnRun[] {p[0].run(), p[1].run()}).toList();
   }
 
   /**
@@ -172,8 +224,9 @@ public final class ChurnBenchmark {
         long before = sink.spans();
         Exported e;
         if (role == 0) {
-          Finished f = run(WITHOUT, List.of(), ChurnApp.class, List.of(), null, otlpWarmupMillis);
-          e = new Exported(f.run(), 0, 0, 0, 0);
+          e =
+              unexported(
+                  run(WITHOUT, List.of(), ChurnApp.class, List.of(), null, otlpWarmupMillis));
         } else if (role == 1) {
           Finished f =
               run(
@@ -207,29 +260,42 @@ public final class ChurnBenchmark {
     return rounds;
   }
 
-  /** A run of the exporting part, with what became of its spans (all 0 without spans). */
-  private record Exported(ChurnRun run, long made, long received, long dropped, long failed) {}
+  /**
+   * A run that exports, with what became of its spans (all 0 without spans).
+   *
+   * @param leftAtExit spans the agent said were still queued or in an export at exit
+   */
+  private record Exported(
+      ChurnRun run, long made, long received, long dropped, long failed, long leftAtExit) {}
+
+  private static Exported unexported(Finished f) {
+    return new Exported(f.run(), 0, 0, 0, 0, 0);
+  }
 
   /** One round of the exporting part: its three runs, and the order they ran in. */
   private record Round(Exported without, Exported agent, Exported sdk, List<Exported> order) {}
 
-  /** The agent's spans: two per connection, its drops as it reported them at exit. */
+  /**
+   * The agent's spans: two per connection, and its losses as its lines said them (it says nothing
+   * when it lost nothing).
+   */
   private static Exported agentExported(Finished f, long received) {
     long dropped = 0;
     long failed = 0;
-    boolean reported = false;
+    long leftAtExit = 0;
     for (String line : f.lines()) {
       Matcher m = AGENT_LOST.matcher(line);
       if (m.find()) {
         dropped += Long.parseLong(m.group(1));
         failed += Long.parseLong(m.group(2));
-        reported = true;
+      }
+      Matcher exit = AGENT_LOST_AT_EXIT.matcher(line);
+      if (exit.find()) {
+        leftAtExit += Long.parseLong(exit.group(1));
       }
     }
-    if (!reported) {
-      dropped = 0; // the agent says nothing when it lost nothing
-    }
-    return new Exported(f.run(), 2 * f.run().totalConnections(), received, dropped, failed);
+    return new Exported(
+        f.run(), 2 * f.run().totalConnections(), received, dropped, failed, leftAtExit);
   }
 
   /** The SDK run's spans, from its SPANS line: made, handed to the exporter, failed. */
@@ -238,7 +304,7 @@ public final class ChurnBenchmark {
       if (line.startsWith("SPANS ")) {
         long made = field(line, "made");
         return new Exported(
-            f.run(), made, received, made - field(line, "exported"), field(line, "failed"));
+            f.run(), made, received, made - field(line, "exported"), field(line, "failed"), 0);
       }
     }
     throw new IOException("the SDK run printed no SPANS line");
@@ -252,10 +318,10 @@ public final class ChurnBenchmark {
     return Long.parseLong(m.group(1));
   }
 
-  private ChurnRun churn(String variant, String agentArgs)
+  private Finished churn(String variant, String agentArgs)
       throws IOException, InterruptedException {
     List<String> jvm = agentArgs == null ? List.of() : agentJvmArguments(agentArgs);
-    return run(variant, jvm, ChurnApp.class, List.of(), null, warmupMillis).run();
+    return run(variant, jvm, ChurnApp.class, List.of(), null, warmupMillis);
   }
 
   private List<String> agentJvmArguments(String agentArgs) {
@@ -347,7 +413,7 @@ public final class ChurnBenchmark {
 
   private static final String RUNS_HEADER =
       "run  variant              conn/s   cores  CPU us/conn   user    sys  churn thr  other"
-          + "   GC n/ms   JIT ms  TIME_WAIT";
+          + "   GC n/ms   JIT ms  TIME_WAIT  heap MiB";
 
   private static void printRuns(List<ChurnRun[]> pairs) {
     System.out.println(RUNS_HEADER);
@@ -364,7 +430,7 @@ public final class ChurnBenchmark {
   private static String runRow(int number, ChurnRun r) {
     return String.format(
         Locale.ROOT,
-        "%3d  %-18s %8.0f   %5.2f  %11.1f  %5.1f  %5.1f  %9.1f  %5.1f  %4d/%-4d  %7d  %9d",
+        "%3d  %-20s %6.0f   %5.2f  %11.1f  %5.1f  %5.1f  %9.1f  %5.1f  %4d/%-4d  %7d  %9d  %8.1f",
         number,
         r.variant(),
         r.connectionsPerSecond(),
@@ -377,7 +443,8 @@ public final class ChurnBenchmark {
         r.process().gcCount(),
         r.process().gcMillis(),
         r.process().compileMillis(),
-        r.timeWaitLeft());
+        r.timeWaitLeft(),
+        r.heapAfterGcMib());
   }
 
   /**
@@ -387,7 +454,7 @@ public final class ChurnBenchmark {
    */
   private static void printRounds(List<Round> rounds) {
     System.out.println(
-        RUNS_HEADER + "   spans made   received  dropped  failed  uncounted");
+        RUNS_HEADER + "   spans made   received  dropped  failed  at exit  uncounted");
     int n = 0;
     for (Round round : rounds) {
       n++;
@@ -397,11 +464,12 @@ public final class ChurnBenchmark {
                 ? ""
                 : String.format(
                     Locale.ROOT,
-                    "   %10d %10d %8d %7d %10d",
+                    "   %10d %10d %8d %7d %8d %10d",
                     e.made(),
                     e.received(),
                     e.dropped(),
                     e.failed(),
+                    e.leftAtExit(),
                     uncounted(e));
         System.out.println(runRow(n, e.run()) + spans);
       }
@@ -428,9 +496,9 @@ public final class ChurnBenchmark {
     }
   }
 
-  /** Spans neither received nor counted as dropped or failed by the run: lost silently. */
+  /** Spans neither received nor counted as lost by the run: lost silently. */
   private static long uncounted(Exported e) {
-    return e.made() - e.received() - e.dropped() - e.failed();
+    return e.made() - e.received() - e.dropped() - e.failed() - e.leftAtExit();
   }
 
   private static double throughput(Exported e, Round r) {
@@ -468,13 +536,89 @@ public final class ChurnBenchmark {
     }
   }
 
-  private void printTargets(List<ChurnRun[]> main, List<Round> exported) {
+  private void printTargets(List<ChurnRun[]> main, List<Round> exported, List<Exported[]> down) {
     if (!main.isEmpty()) {
       printMainTargets(main);
     }
     if (!exported.isEmpty()) {
       printExportTargets(exported);
     }
+    if (!down.isEmpty()) {
+      printDownTargets(down);
+    }
+  }
+
+  private static List<ChurnRun[]> downRuns(List<Exported[]> down) {
+    return down.stream().map(p -> new ChurnRun[] {p[0].run(), p[1].run()}).toList();
+  }
+
+  /** The endpoint-down part: its runs, its pairs, and each agent run's spans accounted for. */
+  private static void printDown(List<Exported[]> down) {
+    printRuns(downRuns(down));
+    printPairs(downRuns(down));
+    System.out.println();
+    System.out.println(
+        "pair   spans made  lost in the run (dropped, not accepted)  left at exit  uncounted"
+            + "  heap added MiB");
+    for (int i = 0; i < down.size(); i++) {
+      Exported a = down.get(i)[1];
+      System.out.printf(
+          Locale.ROOT,
+          "%4d  %11d  %15d (%8d, %12d)  %12d  %9d  %14.1f%n",
+          i + 1,
+          a.made(),
+          a.dropped() + a.failed(),
+          a.dropped(),
+          a.failed(),
+          a.leftAtExit(),
+          uncounted(a),
+          heapAddedMib(down.get(i)));
+    }
+  }
+
+  private static double heapAddedMib(Exported[] pair) {
+    return pair[1].run().heapAfterGcMib() - pair[0].run().heapAfterGcMib();
+  }
+
+  private static void printDownTargets(List<Exported[]> down) {
+    double[] ratios = values(downRuns(down), ChurnBenchmark::ratio);
+    double[] added = values(downRuns(down), ChurnBenchmark::addedCpu);
+    double[] heap = down.stream().mapToDouble(ChurnBenchmark::heapAddedMib).toArray();
+    long made = down.stream().mapToLong(p -> p[1].made()).sum();
+    long lost = down.stream().mapToLong(p -> p[1].dropped() + p[1].failed()).sum();
+    long atExit = down.stream().mapToLong(p -> p[1].leftAtExit()).sum();
+    long uncounted = down.stream().mapToLong(p -> uncounted(p[1])).sum();
+    System.out.printf(
+        Locale.ROOT,
+        "  %s endpoint down: throughput with the agent / without: %.3f (pairs %.3f .. %.3f),"
+            + " target >= %.2f as for spans not exported; added CPU %.1f us per connection (pairs"
+            + " %.1f .. %.1f)%n",
+        median(ratios) >= TARGET_THROUGHPUT_RATIO ? "PASS" : "FAIL",
+        median(ratios),
+        min(ratios),
+        max(ratios),
+        TARGET_THROUGHPUT_RATIO,
+        median(added),
+        min(added),
+        max(added));
+    System.out.printf(
+        Locale.ROOT,
+        "  %s endpoint down: heap after a full collection, added by the agent: %.1f MiB (pairs"
+            + " %.1f .. %.1f), bound %.1f MiB (the full queue and the agent's own 16)%n",
+        max(heap) <= TARGET_DOWN_HEAP_MIB ? "PASS" : "FAIL",
+        median(heap),
+        min(heap),
+        max(heap),
+        TARGET_DOWN_HEAP_MIB);
+    System.out.printf(
+        Locale.ROOT,
+        "  %s endpoint down: spans made %,d; said lost during the runs %,d, at exit %,d; lost"
+            + " without a count %,d%n",
+        uncounted == 0 ? "PASS" : "FAIL",
+        made,
+        lost,
+        atExit,
+        uncounted);
   }
 
   private void printMainTargets(List<ChurnRun[]> main) {

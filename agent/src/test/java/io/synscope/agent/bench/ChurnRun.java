@@ -112,6 +112,10 @@ record ChurnRun(
         - agentThreadsMicrosPerConnection();
   }
 
+  double heapAfterGcMib() {
+    return heapAfterGcBytes / (double) (1 << 20);
+  }
+
   /** The share of one core the process used. */
   double cores() {
     return process.cores();
