@@ -101,7 +101,7 @@ public final class AgentConfig {
                 + "' (expected "
                 + o.type().expected()
                 + "); using the default "
-                + o.defaultValue());
+                + (o.defaultValue().isEmpty() ? "(off)" : o.defaultValue()));
         values.put(o, o.type().parse(o.defaultValue()));
       }
     }

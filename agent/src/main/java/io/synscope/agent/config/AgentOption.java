@@ -41,7 +41,7 @@ public enum AgentOption {
       "the address the Prometheus endpoint binds to"),
   PROBE(
       "synscope.probe",
-      OptionType.TEXT,
+      OptionType.PROBE_SOURCE,
       "auto",
       "where kernel socket tables come from: auto (netlink, else /proc), netlink or proc");
 

@@ -56,6 +56,16 @@ public enum OptionType {
       return d;
     }
   },
+  PROBE_SOURCE("auto, netlink or proc") {
+    @Override
+    Object parse(String text) {
+      String t = text.trim().toLowerCase(Locale.ROOT);
+      if (!t.equals("auto") && !t.equals("netlink") && !t.equals("proc")) {
+        throw new IllegalArgumentException();
+      }
+      return t;
+    }
+  },
   TEXT("text") {
     @Override
     Object parse(String text) {

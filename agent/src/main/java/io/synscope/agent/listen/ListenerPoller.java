@@ -14,7 +14,6 @@ import io.synscope.probe.TcpProbes;
 import io.synscope.probe.proc.StackCounters;
 import io.synscope.probe.proc.TcpSysctls;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -96,8 +95,9 @@ public final class ListenerPoller implements AutoCloseable {
     return poller;
   }
 
+  /** The probe that {@code setting} ({@code auto}, {@code netlink} or {@code proc}) names. */
   static TcpProbe openProbe(String setting) {
-    switch (setting.trim().toLowerCase(Locale.ROOT)) {
+    switch (setting) {
       case "netlink":
         return TcpProbes.netlink();
       case "proc":
