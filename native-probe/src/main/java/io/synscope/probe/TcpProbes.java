@@ -29,8 +29,20 @@ public final class TcpProbes {
    * @throws NativeCallException when netlink is forced and cannot be opened
    */
   public static TcpProbe open() {
+    return open(System.getProperty(PROPERTY));
+  }
+
+  /**
+   * The probe {@code setting} chooses, as {@link #open()} does with the property's value: for a
+   * caller that has its own configuration of the same choice.
+   *
+   * @param setting {@code auto}, {@code netlink} or {@code proc}, in any case; null for auto
+   * @throws IllegalArgumentException when the setting is none of those
+   * @throws NativeCallException when netlink is forced and cannot be opened
+   */
+  public static TcpProbe open(String setting) {
     return open(
-        System.getProperty(PROPERTY),
+        setting,
         NetlinkTcpProbe.isAvailable(),
         NetlinkTcpProbe.unavailabilityCause(),
         FALLBACK_LOGGED);
@@ -65,11 +77,7 @@ public final class TcpProbes {
         return proc();
       default:
         throw new IllegalArgumentException(
-            "system property "
-                + PROPERTY
-                + " is '"
-                + setting
-                + "'; expected auto, netlink or proc");
+            PROPERTY + " is '" + setting + "'; expected auto, netlink or proc");
     }
   }
 

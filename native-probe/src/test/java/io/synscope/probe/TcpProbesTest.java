@@ -77,7 +77,7 @@ class TcpProbesTest {
       System.setProperty(TcpProbes.PROPERTY, "netlinky");
       assertThatIllegalArgumentException()
           .isThrownBy(TcpProbes::open)
-          .withMessage("system property synscope.probe is 'netlinky'; expected auto, netlink or"
+          .withMessage("synscope.probe is 'netlinky'; expected auto, netlink or"
               + " proc");
     } finally {
       if (old == null) {

@@ -6,6 +6,13 @@ import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Loads the agent into a running JVM by pid (the JDK's attach API), the late-attach twin of
@@ -26,8 +33,17 @@ public final class Attacher {
     if (ProcessHandle.current().pid() == pid) {
       throw new AttachFailedException("refusing to attach to this very process (" + pid + ")");
     }
-    if (ProcessHandle.of(pid).isEmpty()) {
+    Optional<ProcessHandle> target = ProcessHandle.of(pid);
+    if (target.isEmpty()) {
       throw new AttachFailedException("no process with pid " + pid);
+    }
+    if (isNotAJvm(pid)) {
+      throw new AttachFailedException(
+          "pid "
+              + pid
+              + " is not a Java virtual machine ("
+              + target.get().info().command().orElse("its command unknown")
+              + ": no libjvm.so among its mappings)");
     }
     VirtualMachine vm;
     try {
@@ -53,6 +69,20 @@ public final class Attacher {
       } catch (IOException ignored) {
         // the agent is loaded or not; the connection to the target is going away either way
       }
+    }
+  }
+
+  /**
+   * True when the process's memory map can be read and holds no HotSpot library: the JDK's attach
+   * would otherwise wait ten seconds for an answer that never comes. False where the map cannot be
+   * read (not Linux, another user's process): the attach then says for itself what went wrong.
+   */
+  private static boolean isNotAJvm(long pid) {
+    Path maps = Paths.get("/proc", Long.toString(pid), "maps");
+    try (Stream<String> lines = Files.lines(maps, StandardCharsets.ISO_8859_1)) {
+      return lines.noneMatch(line -> line.endsWith("/libjvm.so"));
+    } catch (IOException | UncheckedIOException e) {
+      return false;
     }
   }
 

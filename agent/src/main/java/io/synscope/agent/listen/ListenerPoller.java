@@ -77,7 +77,7 @@ public final class ListenerPoller implements AutoCloseable {
     ListenerPoller poller =
         new ListenerPoller(
             config.getDuration(AgentOption.LISTEN_INTERVAL),
-            () -> openProbe(probe),
+            () -> TcpProbes.open(probe),
             tracer,
             registry,
             new OverflowDetector.IncidentLog() {
@@ -93,18 +93,6 @@ public final class ListenerPoller implements AutoCloseable {
             });
     poller.begin();
     return poller;
-  }
-
-  /** The probe that {@code setting} ({@code auto}, {@code netlink} or {@code proc}) names. */
-  static TcpProbe openProbe(String setting) {
-    switch (setting) {
-      case "netlink":
-        return TcpProbes.netlink();
-      case "proc":
-        return TcpProbes.proc();
-      default:
-        return TcpProbes.open();
-    }
   }
 
   void begin() {

@@ -489,6 +489,29 @@ class CliIT {
             + "' (expected the pid of a running process; there is none); see --help");
   }
 
+  /** The JDK's attach would wait ten seconds for an answer from a process that is no JVM. */
+  @Test
+  void attachToAProcessThatIsNotAJvmSaysSoInOneLine() throws Exception {
+    Process sleeper = new ProcessBuilder("sleep", "60").start();
+    try {
+      AgentJarRun run = AgentJarRun.of("attach", Long.toString(sleeper.pid()));
+      assertThat(run.status()).as("%s", run).isEqualTo(1);
+      assertThat(run.out()).as("%s", run).isEmpty();
+      assertThat(run.errWithoutJdkNativeAccessWarnings())
+          .as("%s", run)
+          .containsExactly(
+              "synscope attach: AttachFailedException: pid "
+                  + sleeper.pid()
+                  + " is not a Java virtual machine ("
+                  + sleeper.info().command().orElseThrow()
+                  + ": no libjvm.so among its mappings)");
+      assertThat(sleeper.isAlive()).isTrue();
+    } finally {
+      sleeper.destroy();
+      sleeper.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void aRuntimeFailureIsOneLineAndExitOneAndItsStackTraceOnlyWhenDebugging() throws Exception {
     List<String> badProbe = List.of("-Dsynscope.probe=bogus");
