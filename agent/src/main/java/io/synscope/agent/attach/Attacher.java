@@ -4,6 +4,7 @@ import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
+import io.synscope.agent.bootstrap.AgentMain;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,6 +59,13 @@ public final class Attacher {
               + " -XX:+DisableAttachMechanism?");
     }
     try {
+      if (Boolean.parseBoolean(vm.getSystemProperties().getProperty(AgentMain.STARTED_PROPERTY))) {
+        throw new AttachFailedException(
+            "synscope is already running in pid "
+                + pid
+                + " (from its start or an earlier attach); nothing loaded, and options given now"
+                + " do not apply");
+      }
       vm.loadAgent(agentJar.getAbsolutePath(), options);
     } catch (AgentLoadException | AgentInitializationException e) {
       throw new AttachFailedException("the agent failed to start in pid " + pid + ": " + e.getMessage());

@@ -13,6 +13,12 @@ import java.util.jar.JarFile;
 public final class AgentMain {
   private static final String INSTALLER = "io.synscope.agent.AgentInstaller";
 
+  /**
+   * Set in the JVM once the agent has started (or tried to): a second -javaagent or attach is then
+   * ignored, and the attach command reads it to say so before loading anything.
+   */
+  public static final String STARTED_PROPERTY = "synscope.agent.started";
+
   private AgentMain() {}
 
   public static void premain(String args, Instrumentation inst) {
@@ -25,11 +31,11 @@ public final class AgentMain {
 
   private static synchronized void start(String args, Instrumentation inst, boolean lateAttach) {
     try {
-      if (Boolean.getBoolean("synscope.agent.started")) {
+      if (Boolean.getBoolean(STARTED_PROPERTY)) {
         System.err.println("[synscope] agent already running in this JVM; second start ignored");
         return;
       }
-      System.setProperty("synscope.agent.started", "true");
+      System.setProperty(STARTED_PROPERTY, "true");
       File jar = AgentJar.locate();
       inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
       ClassLoader loader = new AgentClassLoader(jar, null);

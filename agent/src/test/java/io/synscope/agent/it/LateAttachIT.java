@@ -40,26 +40,45 @@ class LateAttachIT {
         });
   }
 
-  /** The operator's way: {@code java -jar synscope-agent.jar attach PID KEY=VALUE}. */
+  /**
+   * The operator's way: {@code java -jar synscope-agent.jar attach PID KEY=VALUE}; a second attach
+   * to the same JVM loads nothing and says so.
+   */
   @Test
-  void theCliAttachCommandLoadsTheAgent() throws Exception {
+  void theCliAttachCommandLoadsTheAgentOnce() throws Exception {
     lateAttach(
         (pid, agentArgs) -> {
-          Process cli =
-              new ProcessBuilder(
-                      Jdks.current().java().toString(),
-                      "-jar",
-                      ForkedJvm.agentJar().toString(),
-                      "attach",
-                      Long.toString(pid),
-                      agentArgs)
-                  .redirectErrorStream(true)
-                  .start();
-          String out = new String(cli.getInputStream().readAllBytes());
-          assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
-          assertThat(cli.exitValue()).as(out).isZero();
-          assertThat(out).contains("synscope: agent loaded into pid " + pid);
+          CliRun first = cliAttach(pid, agentArgs);
+          assertThat(first.status()).as(first.output()).isZero();
+          assertThat(first.output()).contains("synscope: agent loaded into pid " + pid);
+
+          CliRun second = cliAttach(pid, agentArgs);
+          assertThat(second.status()).as(second.output()).isEqualTo(1);
+          assertThat(second.output())
+              .contains(
+                  "synscope attach: AttachFailedException: synscope is already running in pid "
+                      + pid
+                      + " (from its start or an earlier attach); nothing loaded, and options"
+                      + " given now do not apply");
         });
+  }
+
+  private record CliRun(int status, String output) {}
+
+  private static CliRun cliAttach(long pid, String agentArgs) throws Exception {
+    Process cli =
+        new ProcessBuilder(
+                Jdks.current().java().toString(),
+                "-jar",
+                ForkedJvm.agentJar().toString(),
+                "attach",
+                Long.toString(pid),
+                agentArgs)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(cli.getInputStream().readAllBytes());
+    assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new CliRun(cli.exitValue(), out);
   }
 
   private void lateAttach(Attach attach) throws Exception {
