@@ -72,10 +72,6 @@ public final class ChurnBenchmark {
   private static final String OTLP = "agent, OTLP export";
   private static final String SDK = "bare SDK, OTLP";
   private static final String DOWN = "agent, endpoint down";
-  private static final Pattern AGENT_LOST =
-      Pattern.compile("spans lost in the last \\d+ s: (\\d+) dropped .*, (\\d+) not accepted");
-  private static final Pattern AGENT_LOST_AT_EXIT =
-      Pattern.compile("spans lost at exit: (\\d+) not exported");
 
   private final int pairs = Integer.getInteger("bench.pairs", 7);
   private final int otlpPairs = Integer.getInteger("bench.otlpPairs", 5);
@@ -280,27 +276,19 @@ public final class ChurnBenchmark {
    * when it lost nothing).
    */
   private static Exported agentExported(Finished f, long received) {
-    long dropped = 0;
-    long failed = 0;
-    long leftAtExit = 0;
-    for (String line : f.lines()) {
-      Matcher m = AGENT_LOST.matcher(line);
-      if (m.find()) {
-        dropped += Long.parseLong(m.group(1));
-        failed += Long.parseLong(m.group(2));
-      }
-      Matcher exit = AGENT_LOST_AT_EXIT.matcher(line);
-      if (exit.find()) {
-        leftAtExit += Long.parseLong(exit.group(1));
-      }
-    }
+    ForkedApp.Outcome o = f.outcome();
     return new Exported(
-        f.run(), 2 * f.run().totalConnections(), received, dropped, failed, leftAtExit);
+        f.run(),
+        2 * f.run().totalConnections(),
+        received,
+        o.droppedSpans(),
+        o.failedSpans(),
+        o.leftAtExitSpans());
   }
 
   /** The SDK run's spans, from its SPANS line: made, handed to the exporter, failed. */
   private static Exported sdkExported(Finished f, long received) throws IOException {
-    for (String line : f.lines()) {
+    for (String line : f.outcome().output()) {
       if (line.startsWith("SPANS ")) {
         long made = field(line, "made");
         return new Exported(
@@ -342,8 +330,8 @@ public final class ChurnBenchmark {
             + jfr.resolve("churn-" + (runNumber + 1) + ".jfr"));
   }
 
-  /** What a run printed: its RESULT, and every other line. */
-  private record Finished(ChurnRun run, List<String> lines) {}
+  /** A run: its RESULT, and what it printed. */
+  private record Finished(ChurnRun run, ForkedApp.Outcome outcome) {}
 
   /**
    * Runs {@code mainClass} (the churn application, or one built on it) in a JVM of its own, with
@@ -383,7 +371,7 @@ public final class ChurnBenchmark {
     }
     outcome.printNews(expected);
     ChurnRun run = ChurnRun.parse(variant, outcome.result().toString());
-    return new Finished(run.withTimeWaitLeft(TimeWaitSockets.onPort(run.port())), outcome.output());
+    return new Finished(run.withTimeWaitLeft(TimeWaitSockets.onPort(run.port())), outcome);
   }
 
   /**

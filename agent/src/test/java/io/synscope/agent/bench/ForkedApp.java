@@ -23,6 +23,10 @@ final class ForkedApp {
   private static final Pattern LOST_SPANS =
       Pattern.compile("spans lost in the last \\d+ s: (\\d+) dropped .*?, (\\d+) not accepted");
 
+  /** The agent's report of spans its flush at exit left behind (export/ExportHealth). */
+  private static final Pattern LOST_AT_EXIT =
+      Pattern.compile("spans lost at exit: (\\d+) not exported");
+
   private ForkedApp() {}
 
   /** The java launcher of the JVM running the benchmark: the forked JVMs are the same JDK. */
@@ -113,10 +117,19 @@ final class ForkedApp {
       return lostSpans(2);
     }
 
+    /** Spans the agent said were still queued or in an export when its flush at exit gave up. */
+    long leftAtExitSpans() {
+      return sum(LOST_AT_EXIT, 1);
+    }
+
     private long lostSpans(int group) {
+      return sum(LOST_SPANS, group);
+    }
+
+    private long sum(Pattern pattern, int group) {
       long n = 0;
       for (String line : output) {
-        Matcher m = LOST_SPANS.matcher(line);
+        Matcher m = pattern.matcher(line);
         if (m.find()) {
           n += Long.parseLong(m.group(group));
         }

@@ -164,7 +164,8 @@ public final class HttpBenchmark {
             after[2] - before[2],
             after[3] - before[3],
             outcome.droppedSpans(),
-            outcome.failedSpans()),
+            outcome.failedSpans(),
+            outcome.leftAtExitSpans()),
         receiverCpu,
         TimeWaitSockets.onPort((int) result.number("port")));
   }
@@ -228,17 +229,18 @@ public final class HttpBenchmark {
     System.out.println();
     System.out.println(
         "pair  connections  spans expected  received (connect, accept)  dropped  failed"
-            + "  unaccounted");
+            + "  at exit  unaccounted");
     long expected = 0;
     long received = 0;
     long dropped = 0;
     long failed = 0;
+    long atExit = 0;
     long unaccounted = 0;
     for (int i = 0; i < pairs.size(); i++) {
       HttpRun r = pairs.get(i)[1];
       System.out.printf(
           Locale.ROOT,
-          "%4d  %11d  %14d  %8d (%7d, %7d)  %7d  %6d  %11d%n",
+          "%4d  %11d  %14d  %8d (%7d, %7d)  %7d  %6d  %7d  %11d%n",
           i + 1,
           r.totalConnections(),
           r.expectedSpans(),
@@ -247,22 +249,25 @@ public final class HttpBenchmark {
           r.spans().accept(),
           r.spans().dropped(),
           r.spans().failed(),
+          r.spans().leftAtExit(),
           r.unaccountedSpans());
       expected += r.expectedSpans();
       received += r.receivedSpans();
       dropped += r.spans().dropped();
       failed += r.spans().failed();
+      atExit += r.spans().leftAtExit();
       unaccounted += r.unaccountedSpans();
     }
     System.out.printf(
         Locale.ROOT,
         "Spans over the runs with the agent (warm-up included): %,d expected (a tcp.connect and a"
             + " tcp.accept per connection), %,d received, %,d reported dropped, %,d reported not"
-            + " accepted, %,d unaccounted for%n",
+            + " accepted, %,d reported left at exit, %,d unaccounted for%n",
         expected,
         received,
         dropped,
         failed,
+        atExit,
         unaccounted);
   }
 

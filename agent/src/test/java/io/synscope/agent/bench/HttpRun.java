@@ -33,8 +33,9 @@ record HttpRun(
    * @param accept tcp.accept spans the receiver got from the run
    * @param dropped spans the agent said it dropped, its export queue full
    * @param failed spans the agent said the receiver did not accept
+   * @param leftAtExit spans the agent said its flush at exit left behind
    */
-  record Spans(long connect, long accept, long dropped, long failed) {}
+  record Spans(long connect, long accept, long dropped, long failed, long leftAtExit) {}
 
   static HttpRun parse(
       String variant,
@@ -110,6 +111,10 @@ record HttpRun(
 
   /** Spans neither received nor reported lost by the agent. */
   long unaccountedSpans() {
-    return expectedSpans() - receivedSpans() - spans.dropped() - spans.failed();
+    return expectedSpans()
+        - receivedSpans()
+        - spans.dropped()
+        - spans.failed()
+        - spans.leftAtExit();
   }
 }
