@@ -159,8 +159,12 @@ public final class AgentTelemetry {
     return health;
   }
 
-  /** Flushes what is queued and stops exporting, waiting a bounded time. */
+  /**
+   * Flushes what is queued and stops exporting, waiting a bounded time; each export of the flush
+   * gets one attempt, so that an endpoint that is down does not hold the exit.
+   */
   public void shutdown() {
+    ExitSignal.JVM.begin();
     try {
       // The providers one by one, not sdk.shutdown(): that would shut the tracer provider a
       // second time, which the SDK says in a log line of the application's at every exit.

@@ -40,6 +40,7 @@ public final class ExportHealth implements MetricReader {
   private ScheduledExecutorService timer;
   private long droppedReported;
   private long failedReported;
+  private long reportedNanos = System.nanoTime();
   private volatile long droppedTotal;
   private volatile long failedTotal;
 
@@ -176,15 +177,19 @@ public final class ExportHealth implements MetricReader {
     }
   }
 
+  /** What was lost since the previous report (or the start), and over how many seconds. */
   private void reportLosses(Pipeline p) {
     long dropped = p.dropped() - droppedReported;
     long failed = p.failed() - failedReported;
     droppedReported = p.dropped();
     failedReported = p.failed();
+    long now = System.nanoTime();
+    long seconds = Math.max(1, Math.round((now - reportedNanos) / 1e9));
+    reportedNanos = now;
     if (dropped > 0 || failed > 0) {
       AgentLog.warn(
           "spans lost in the last "
-              + intervalSeconds
+              + seconds
               + " s: "
               + dropped
               + " dropped because the export queue was full (otel.bsp.max.queue.size), "

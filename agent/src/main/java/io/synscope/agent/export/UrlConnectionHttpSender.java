@@ -30,15 +30,24 @@ import javax.net.ssl.HttpsURLConnection;
  * threads, which the agent cannot tell apart from the application's, so the agent would trace its
  * own exports. Here each request runs start to finish on an {@link
  * io.synscope.agent.bootstrap.AgentThread}, whose connections are never traced.
+ *
+ * <p>Retries follow the configured policy until the JVM's exit begins ({@link ExitSignal}): from
+ * then on each export gets one more attempt and no wait.
  */
 final class UrlConnectionHttpSender implements HttpSender {
   private static final int MAX_QUEUED_REQUESTS = 64;
 
   private final HttpSenderConfig config;
+  private final ExitSignal exit;
   private final ExecutorService executor;
 
   UrlConnectionHttpSender(HttpSenderConfig config) {
+    this(config, ExitSignal.JVM);
+  }
+
+  UrlConnectionHttpSender(HttpSenderConfig config, ExitSignal exit) {
     this.config = config;
+    this.exit = exit;
     this.executor =
         new ThreadPoolExecutor(
             1,
@@ -82,13 +91,14 @@ final class UrlConnectionHttpSender implements HttpSender {
     long backoffNanos = retry == null ? 0 : retry.getInitialBackoff().toNanos();
     long deadline = System.nanoTime() + config.getTimeout().toNanos();
     for (int attempt = 1; ; attempt++) {
+      boolean last = attempt >= attempts || exit.begun();
       try {
         HttpResponse r = post(message);
-        if (attempt >= attempts || !isRetryable(r.getStatusCode())) {
+        if (last || !isRetryable(r.getStatusCode())) {
           return r;
         }
       } catch (IOException e) {
-        if (attempt >= attempts || !isRetryable(retry, e)) {
+        if (last || !isRetryable(retry, e)) {
           throw e;
         }
       }
@@ -97,7 +107,7 @@ final class UrlConnectionHttpSender implements HttpSender {
         throw new IOException("export to " + config.getEndpoint() + " timed out after retries");
       }
       try {
-        TimeUnit.NANOSECONDS.sleep(sleep);
+        exit.awaitBegun(sleep); // when the exit begins, the next attempt is the last
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
         throw new IOException("export interrupted", ie);

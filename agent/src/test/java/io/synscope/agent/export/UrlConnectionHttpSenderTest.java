@@ -4,12 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.Compressor;
+import io.opentelemetry.sdk.common.export.HttpSenderConfig;
+import io.opentelemetry.sdk.common.export.MessageWriter;
+import io.opentelemetry.sdk.common.export.ProxyOptions;
+import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.synscope.agent.testing.CapturedSpans;
 import io.synscope.agent.testing.OtlpReceiver;
 import io.synscope.agent.testing.ReceivedRequest;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,6 +100,142 @@ class UrlConnectionHttpSenderTest {
       assertThat(receiver.spans()).hasSize(5);
       assertThat(receiver.decodeErrors()).isEmpty();
     }
+  }
+
+  /** Retries follow the policy until the exit begins; from then on an export gets one attempt. */
+  @Test
+  void retriesUntilTheExitBeginsThenOneAttemptEach() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      receiver.failWith(503);
+      ExitSignal exit = new ExitSignal();
+      RetryPolicy twice =
+          RetryPolicy.builder().setMaxAttempts(2).setInitialBackoff(Duration.ofMillis(10)).build();
+      UrlConnectionHttpSender sender =
+          new UrlConnectionHttpSender(config(receiver, twice, Duration.ofSeconds(10)), exit);
+      try {
+        assertThat(send(sender).get(10, TimeUnit.SECONDS)).isEqualTo(503);
+        assertThat(receiver.requestCount(OtlpReceiver.TRACES_PATH)).isEqualTo(2);
+
+        exit.begin();
+        assertThat(send(sender).get(10, TimeUnit.SECONDS)).isEqualTo(503);
+        assertThat(receiver.requestCount(OtlpReceiver.TRACES_PATH)).isEqualTo(3);
+      } finally {
+        sender.shutdown();
+      }
+    }
+  }
+
+  /**
+   * An export waiting to retry (the policy's wait is an hour) makes its last attempt as soon as
+   * the exit begins.
+   */
+  @Test
+  void theExitEndsARetrysWaitWithOneLastAttempt() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      receiver.failWith(503);
+      ExitSignal exit = new ExitSignal();
+      RetryPolicy hourly =
+          RetryPolicy.builder()
+              .setMaxAttempts(5)
+              .setInitialBackoff(Duration.ofHours(1))
+              .setMaxBackoff(Duration.ofHours(1))
+              .build();
+      UrlConnectionHttpSender sender =
+          new UrlConnectionHttpSender(config(receiver, hourly, Duration.ofHours(3)), exit);
+      try {
+        CompletableFuture<Integer> status = send(sender);
+        receiver.awaitRequests(OtlpReceiver.TRACES_PATH, 1, Duration.ofSeconds(10));
+        assertThat(status).isNotDone();
+
+        exit.begin();
+        assertThat(status.get(10, TimeUnit.SECONDS)).isEqualTo(503);
+        assertThat(receiver.requestCount(OtlpReceiver.TRACES_PATH)).isEqualTo(2);
+      } finally {
+        sender.shutdown();
+      }
+    }
+  }
+
+  /** One export of a small protobuf body; completes with the answer's status. */
+  private static CompletableFuture<Integer> send(UrlConnectionHttpSender sender) {
+    byte[] body = {0x0A, 0x00};
+    CompletableFuture<Integer> status = new CompletableFuture<>();
+    sender.send(
+        new MessageWriter() {
+          @Override
+          public void writeMessage(OutputStream out) throws IOException {
+            out.write(body);
+          }
+
+          @Override
+          public int getContentLength() {
+            return body.length;
+          }
+        },
+        response -> status.complete(response.getStatusCode()),
+        status::completeExceptionally);
+    return status;
+  }
+
+  private static HttpSenderConfig config(
+      OtlpReceiver receiver, RetryPolicy retry, Duration timeout) {
+    URI endpoint = URI.create(tracesEndpoint(receiver));
+    return new HttpSenderConfig() {
+      @Override
+      public URI getEndpoint() {
+        return endpoint;
+      }
+
+      @Override
+      public String getContentType() {
+        return "application/x-protobuf";
+      }
+
+      @Override
+      public Compressor getCompressor() {
+        return null;
+      }
+
+      @Override
+      public Duration getTimeout() {
+        return timeout;
+      }
+
+      @Override
+      public Duration getConnectTimeout() {
+        return Duration.ofSeconds(10);
+      }
+
+      @Override
+      public Supplier<Map<String, List<String>>> getHeadersSupplier() {
+        return Map::of;
+      }
+
+      @Override
+      public ProxyOptions getProxyOptions() {
+        return null;
+      }
+
+      @Override
+      public RetryPolicy getRetryPolicy() {
+        return retry;
+      }
+
+      @Override
+      public SSLContext getSslContext() {
+        return null;
+      }
+
+      @Override
+      public X509TrustManager getTrustManager() {
+        return null;
+      }
+
+      @Override
+      public ExecutorService getExecutorService() {
+        return null;
+      }
+    };
   }
 
   private static CapturedSpans spans(int count) {
