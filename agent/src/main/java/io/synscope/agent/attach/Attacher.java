@@ -88,7 +88,8 @@ public final class Attacher {
   private static boolean isNotAJvm(long pid) {
     Path maps = Paths.get("/proc", Long.toString(pid), "maps");
     try (Stream<String> lines = Files.lines(maps, StandardCharsets.ISO_8859_1)) {
-      return lines.noneMatch(line -> line.endsWith("/libjvm.so"));
+      // contains, not endsWith: a JVM whose JDK was upgraded on disk maps "libjvm.so (deleted)"
+      return lines.noneMatch(line -> line.contains("/libjvm.so"));
     } catch (IOException | UncheckedIOException e) {
       return false;
     }
