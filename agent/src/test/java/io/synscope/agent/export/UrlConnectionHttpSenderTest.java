@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.common.export.Compressor;
 import io.opentelemetry.sdk.common.export.HttpSenderConfig;
 import io.opentelemetry.sdk.common.export.MessageWriter;
-import io.opentelemetry.sdk.common.export.ProxyOptions;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.synscope.agent.testing.CapturedSpans;
@@ -18,13 +16,8 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -179,63 +172,8 @@ class UrlConnectionHttpSenderTest {
 
   private static HttpSenderConfig config(
       OtlpReceiver receiver, RetryPolicy retry, Duration timeout) {
-    URI endpoint = URI.create(tracesEndpoint(receiver));
-    return new HttpSenderConfig() {
-      @Override
-      public URI getEndpoint() {
-        return endpoint;
-      }
-
-      @Override
-      public String getContentType() {
-        return "application/x-protobuf";
-      }
-
-      @Override
-      public Compressor getCompressor() {
-        return null;
-      }
-
-      @Override
-      public Duration getTimeout() {
-        return timeout;
-      }
-
-      @Override
-      public Duration getConnectTimeout() {
-        return Duration.ofSeconds(10);
-      }
-
-      @Override
-      public Supplier<Map<String, List<String>>> getHeadersSupplier() {
-        return Map::of;
-      }
-
-      @Override
-      public ProxyOptions getProxyOptions() {
-        return null;
-      }
-
-      @Override
-      public RetryPolicy getRetryPolicy() {
-        return retry;
-      }
-
-      @Override
-      public SSLContext getSslContext() {
-        return null;
-      }
-
-      @Override
-      public X509TrustManager getTrustManager() {
-        return null;
-      }
-
-      @Override
-      public ExecutorService getExecutorService() {
-        return null;
-      }
-    };
+    return new PlainHttpSenderConfig(
+        URI.create(tracesEndpoint(receiver)), "application/x-protobuf", timeout, retry, 4096);
   }
 
   private static CapturedSpans spans(int count) {

@@ -4,6 +4,7 @@ import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.autoconfigure.spi.traces.ConfigurableSpanExporterProvider;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.synscope.agent.export.PlainHttpSenderConfig;
 import io.synscope.agent.export.UrlConnectionHttpSenderProvider;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -22,6 +23,9 @@ public final class ZipkinSpanExporterProvider implements ConfigurableSpanExporte
   static final String DEFAULT_ENDPOINT = "http://localhost:9411/api/v2/spans";
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
+  /** Zipkin answers 202 with an empty body; an error's first lines are enough. */
+  private static final long MAX_ANSWER_BYTES = 4096;
+
   @Override
   public SpanExporter createExporter(ConfigProperties config) {
     URI endpoint = endpoint(config.getString(ENDPOINT, DEFAULT_ENDPOINT));
@@ -29,7 +33,9 @@ public final class ZipkinSpanExporterProvider implements ConfigurableSpanExporte
     return new ZipkinSpanExporter(
         endpoint,
         new UrlConnectionHttpSenderProvider()
-            .createSender(new ZipkinSenderConfig(endpoint, timeout)));
+            .createSender(
+                new PlainHttpSenderConfig(
+                    endpoint, "application/json", timeout, null, MAX_ANSWER_BYTES)));
   }
 
   private static URI endpoint(String value) {

@@ -1,4 +1,4 @@
-package io.synscope.agent.export.zipkin;
+package io.synscope.agent.export;
 
 import io.opentelemetry.sdk.common.export.Compressor;
 import io.opentelemetry.sdk.common.export.HttpSenderConfig;
@@ -14,12 +14,21 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * What the agent's HTTP sender needs to POST Zipkin JSON: the endpoint and the timeout. No
- * compression, proxy, TLS settings of its own (an {@code https} endpoint uses the JVM's defaults)
- * or retries: a batch that fails is counted as lost, like the OTLP exporter's.
+ * The settings of a sender that needs only an endpoint, a content type, a timeout and maybe a
+ * retry policy: no compression, headers, proxy or TLS settings of its own (an {@code https}
+ * endpoint uses the JVM's defaults). The Zipkin exporter's sender, whose failed batch is counted
+ * as lost without retries, like the OTLP exporter's after its retries.
+ *
+ * @param retryPolicy null for no retries
+ * @param maxResponseBodySize how much of an answer is read
  */
-record ZipkinSenderConfig(URI endpoint, Duration timeout) implements HttpSenderConfig {
-  static final String CONTENT_TYPE = "application/json";
+public record PlainHttpSenderConfig(
+    URI endpoint,
+    String contentType,
+    Duration timeout,
+    RetryPolicy retryPolicy,
+    long maxResponseBodySize)
+    implements HttpSenderConfig {
 
   @Override
   public URI getEndpoint() {
@@ -28,7 +37,7 @@ record ZipkinSenderConfig(URI endpoint, Duration timeout) implements HttpSenderC
 
   @Override
   public String getContentType() {
-    return CONTENT_TYPE;
+    return contentType;
   }
 
   @Override
@@ -58,7 +67,7 @@ record ZipkinSenderConfig(URI endpoint, Duration timeout) implements HttpSenderC
 
   @Override
   public RetryPolicy getRetryPolicy() {
-    return null;
+    return retryPolicy;
   }
 
   @Override
@@ -78,6 +87,6 @@ record ZipkinSenderConfig(URI endpoint, Duration timeout) implements HttpSenderC
 
   @Override
   public long getMaxResponseBodySize() {
-    return 4096; // Zipkin answers 202 with an empty body; an error's first lines are enough
+    return maxResponseBodySize;
   }
 }
