@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.HttpSenderConfig;
-import io.opentelemetry.sdk.common.export.MessageWriter;
 import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.synscope.agent.testing.CapturedSpans;
 import io.synscope.agent.testing.OtlpReceiver;
 import io.synscope.agent.testing.ReceivedRequest;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -151,20 +148,9 @@ class UrlConnectionHttpSenderTest {
 
   /** One export of a small protobuf body; completes with the answer's status. */
   private static CompletableFuture<Integer> send(UrlConnectionHttpSender sender) {
-    byte[] body = {0x0A, 0x00};
     CompletableFuture<Integer> status = new CompletableFuture<>();
     sender.send(
-        new MessageWriter() {
-          @Override
-          public void writeMessage(OutputStream out) throws IOException {
-            out.write(body);
-          }
-
-          @Override
-          public int getContentLength() {
-            return body.length;
-          }
-        },
+        new BytesMessage(new byte[] {0x0A, 0x00}),
         response -> status.complete(response.getStatusCode()),
         status::completeExceptionally);
     return status;

@@ -3,12 +3,10 @@ package io.synscope.agent.export.zipkin;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.HttpResponse;
 import io.opentelemetry.sdk.common.export.HttpSender;
-import io.opentelemetry.sdk.common.export.MessageWriter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.synscope.agent.export.BytesMessage;
 import io.synscope.agent.export.ExportFailures;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -44,7 +42,7 @@ final class ZipkinSpanExporter implements SpanExporter {
     byte[] body = ZipkinJson.encode(spans);
     CompletableResultCode result = new CompletableResultCode();
     sender.send(
-        new Body(body),
+        new BytesMessage(body),
         response -> {
           if (response.getStatusCode() / 100 == 2) {
             result.succeed();
@@ -89,23 +87,5 @@ final class ZipkinSpanExporter implements SpanExporter {
   @Override
   public String toString() {
     return "ZipkinSpanExporter{endpoint=" + endpoint + "}";
-  }
-
-  private static final class Body implements MessageWriter {
-    private final byte[] bytes;
-
-    Body(byte[] bytes) {
-      this.bytes = bytes;
-    }
-
-    @Override
-    public void writeMessage(OutputStream out) throws IOException {
-      out.write(bytes);
-    }
-
-    @Override
-    public int getContentLength() {
-      return bytes.length;
-    }
   }
 }
