@@ -6,6 +6,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -32,10 +33,9 @@ public final class ParentSpanApp {
   }
 
   public static void run() throws Exception {
-    // without a processor, newer SDKs hand out no-op tracers
     SdkTracerProvider provider =
         SdkTracerProvider.builder()
-            .addSpanProcessor(SimpleSpanProcessor.create(new DiscardingExporter()))
+            .addSpanProcessor(discardingProcessor())
             .build();
     Tracer tracer = provider.get("parent-span-app");
     InetAddress loopback = InetAddress.getByName("127.0.0.1");
@@ -89,7 +89,14 @@ public final class ParentSpanApp {
     }
   }
 
-  /** The app's own spans go nowhere: only their ids matter, which the app prints. */
+  /**
+   * A processor for an app's own spans that sends them nowhere: only their ids matter, which the
+   * app prints. Without a processor, newer SDKs hand out no-op tracers.
+   */
+  static SpanProcessor discardingProcessor() {
+    return SimpleSpanProcessor.create(new DiscardingExporter());
+  }
+
   private static final class DiscardingExporter implements SpanExporter {
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
