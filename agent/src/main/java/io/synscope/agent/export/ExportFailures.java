@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Spans that an exporter of the agent's own (not the SDK's OTLP exporter, which counts its
- * failures in the SDK's meters) could not deliver, with the last reason. {@link ExportHealth}
- * reports them with the rest, once per interval.
+ * failures in the SDK's meters) could not deliver, and the reason the latest export failed,
+ * whichever exporter's it was. {@link ExportHealth} reports them with the rest, once per interval.
  */
 public final class ExportFailures {
   private static final LongAdder SPANS = new LongAdder();
@@ -15,8 +15,16 @@ public final class ExportFailures {
   private ExportFailures() {}
 
   /** Counts {@code spans} lost because the endpoint refused them or could not be reached. */
-  public static void record(int spans, String reason) {
+  public static void count(int spans) {
     SPANS.add(spans);
+  }
+
+  /**
+   * Notes why an export failed, e.g. {@code POST https://collector:4318/v1/traces failed:
+   * javax.net.ssl.SSLHandshakeException: ...}: the sender notes every failed request, an exporter
+   * may say more (what the endpoint answered).
+   */
+  public static void failedBecause(String reason) {
     LAST_REASON.set(reason);
   }
 

@@ -169,8 +169,7 @@ public final class ExportHealth implements MetricReader {
                 + " still queued, "
                 + p.inExport()
                 + " in an export that had not finished)"
-                + lastReason(left)
-                + "; is the endpoint reachable?");
+                + why(left));
       }
     } catch (Throwable e) {
       AgentLog.warnOnce("export-health", "cannot read the exporter's own metrics: " + e);
@@ -195,14 +194,16 @@ public final class ExportHealth implements MetricReader {
               + " dropped because the export queue was full (otel.bsp.max.queue.size), "
               + failed
               + " not accepted by the exporter's endpoint"
-              + lastReason(failed)
-              + "; is the endpoint reachable?");
+              + why(failed));
     }
   }
 
-  private static String lastReason(long failed) {
+  /** The latest failure's reason, which names the problem (refused, TLS, timeout, status). */
+  private static String why(long lost) {
     String reason = ExportFailures.lastReason();
-    return failed > 0 && reason != null ? " (last: " + reason + ")" : "";
+    return lost > 0 && reason != null
+        ? " (last failure: " + reason + ")"
+        : "; is the endpoint reachable?";
   }
 
   @Override

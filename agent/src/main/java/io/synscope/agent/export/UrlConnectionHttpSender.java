@@ -22,6 +22,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Sends OTLP/HTTP requests with {@link HttpURLConnection} on the agent's own threads.
@@ -38,6 +39,12 @@ final class UrlConnectionHttpSender implements HttpSender {
   private static final int MAX_QUEUED_REQUESTS = 64;
 
   private final HttpSenderConfig config;
+  /**
+   * One factory for every export: the JDK keeps an HTTPS connection alive for the next request
+   * only when that request comes with the same factory, and SSLContext hands out a new one per
+   * call, which would cost a TLS handshake per export.
+   */
+  private final SSLSocketFactory tlsSockets;
   private final ExitSignal exit;
   private final ExecutorService executor;
 
@@ -47,6 +54,8 @@ final class UrlConnectionHttpSender implements HttpSender {
 
   UrlConnectionHttpSender(HttpSenderConfig config, ExitSignal exit) {
     this.config = config;
+    this.tlsSockets =
+        config.getSslContext() == null ? null : config.getSslContext().getSocketFactory();
     this.exit = exit;
     this.executor =
         new ThreadPoolExecutor(
@@ -68,21 +77,32 @@ final class UrlConnectionHttpSender implements HttpSender {
             try {
               response = sendWithRetries(message);
             } catch (Throwable t) {
-              onError.accept(withoutStackTrace(t));
+              failed(t, onError);
               return;
+            }
+            if (response.getStatusCode() / 100 != 2) {
+              ExportFailures.failedBecause(
+                  "HTTP " + response.getStatusCode() + " from " + config.getEndpoint());
             }
             onResponse.accept(response);
           });
     } catch (RejectedExecutionException e) {
-      onError.accept(
-          withoutStackTrace(
-              new IOException(
-                  "export queue full ("
-                      + MAX_QUEUED_REQUESTS
-                      + " requests waiting for "
-                      + config.getEndpoint()
-                      + ")")));
+      failed(
+          new IOException(
+              "export queue full ("
+                  + MAX_QUEUED_REQUESTS
+                  + " requests waiting for "
+                  + config.getEndpoint()
+                  + ")"),
+          onError);
     }
+  }
+
+  /** Passes the failure on as one line, and notes it for the agent's report of lost spans. */
+  private void failed(Throwable t, Consumer<Throwable> onError) {
+    Throwable failure = withoutStackTrace(t);
+    ExportFailures.failedBecause(failure.getMessage());
+    onError.accept(failure);
   }
 
   private HttpResponse sendWithRetries(MessageWriter message) throws IOException {
@@ -195,8 +215,8 @@ final class UrlConnectionHttpSender implements HttpSender {
       }
     }
     HttpURLConnection c = (HttpURLConnection) endpoint.toURL().openConnection(proxy);
-    if (c instanceof HttpsURLConnection && config.getSslContext() != null) {
-      ((HttpsURLConnection) c).setSSLSocketFactory(config.getSslContext().getSocketFactory());
+    if (c instanceof HttpsURLConnection && tlsSockets != null) {
+      ((HttpsURLConnection) c).setSSLSocketFactory(tlsSockets);
     }
     return c;
   }

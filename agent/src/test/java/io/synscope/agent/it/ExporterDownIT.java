@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -19,16 +21,20 @@ import org.junit.jupiter.api.Test;
  */
 class ExporterDownIT {
   private static final int PAIRS = 20_000;
+  /** The end of a lost-spans line: the latest failure's reason, once one is known. */
+  private static final String WHY =
+      "(?: \\(last failure: (.+)\\)|; is the endpoint reachable\\?)";
   private static final Pattern LOST =
       Pattern.compile(
           "\\[synscope\\] WARN spans lost in the last \\d+ s: (\\d+) dropped because the export"
               + " queue was full \\(otel.bsp.max.queue.size\\), (\\d+) not accepted by the"
-              + " exporter's endpoint; is the endpoint reachable\\?");
+              + " exporter's endpoint"
+              + WHY);
   private static final Pattern LOST_AT_EXIT =
       Pattern.compile(
           "\\[synscope\\] WARN spans lost at exit: (\\d+) not exported when the flush gave up"
-              + " after 5 s \\((\\d+) still queued, (\\d+) in an export that had not finished\\);"
-              + " is the endpoint reachable\\?");
+              + " after 5 s \\((\\d+) still queued, (\\d+) in an export that had not finished\\)"
+              + WHY);
 
   @Test
   void churnWithTheEndpointDownCompletesAndCountsWhatWasLost() throws IOException {
@@ -40,6 +46,11 @@ class ExporterDownIT {
     // within its 5 s, every span it held counted as not accepted, none left behind.
     List<String> stderr = churnAndCountEverySpan(closedPort);
     assertThat(stderr).noneMatch(line -> LOST_AT_EXIT.matcher(line).matches());
+    assertThat(reasons(stderr))
+        .containsExactly(
+            "POST http://127.0.0.1:"
+                + closedPort
+                + "/v1/traces failed: java.net.ConnectException: Connection refused");
   }
 
   /**
@@ -52,7 +63,27 @@ class ExporterDownIT {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
       List<String> stderr = churnAndCountEverySpan(silent.getLocalPort());
       assertThat(stderr).anyMatch(line -> LOST_AT_EXIT.matcher(line).matches());
+      // An export fails only when its 10 s read timeout ends, which a quick run may not see.
+      assertThat(reasons(stderr))
+          .isSubsetOf(
+              "POST http://127.0.0.1:"
+                  + silent.getLocalPort()
+                  + "/v1/traces failed: java.net.SocketTimeoutException: Read timed out");
     }
+  }
+
+  /** The distinct failure reasons the lost-spans lines give, in order. */
+  private static Set<String> reasons(List<String> stderr) {
+    Set<String> reasons = new LinkedHashSet<>();
+    for (String line : stderr) {
+      for (Pattern p : List.of(LOST, LOST_AT_EXIT)) {
+        Matcher m = p.matcher(line);
+        if (m.matches() && m.group(m.groupCount()) != null) {
+          reasons.add(m.group(m.groupCount()));
+        }
+      }
+    }
+    return reasons;
   }
 
   /**

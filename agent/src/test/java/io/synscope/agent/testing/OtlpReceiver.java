@@ -2,6 +2,9 @@ package io.synscope.agent.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.synscope.probe.MalformedDataException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -17,10 +20,13 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
- * An OTLP/HTTP receiver (protocol http/protobuf) on 127.0.0.1 and an ephemeral port, for tests
- * that point an exporter at it with {@code otel.exporter.otlp.endpoint=}{@link #endpoint()}.
+ * An OTLP/HTTP receiver (protocol http/protobuf, over HTTP or HTTPS) on 127.0.0.1 and an ephemeral
+ * port, for tests that point an exporter at it with {@code otel.exporter.otlp.endpoint=}{@link
+ * #endpoint()}.
  *
  * <p>Accepts POST /v1/traces and /v1/metrics, decoded into {@link ReceivedSpan}s and {@link
  * ReceivedMetric}s, and /v1/logs, accepted and ignored. Answers 200 with an empty
@@ -49,24 +55,61 @@ public final class OtlpReceiver implements AutoCloseable {
   /** Starts a receiver; close it to stop listening, which also makes its endpoint unreachable. */
   public static OtlpReceiver start() {
     try {
-      HttpServer server =
-          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      OtlpReceiver receiver = new OtlpReceiver(server);
-      server.createContext("/", receiver::handle);
-      server.start();
-      return receiver;
+      return start(HttpServer.create(loopbackAnyPort(), 0));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the OTLP receiver on loopback", e);
     }
+  }
+
+  /** Starts a receiver that speaks HTTPS with {@code tls}'s key and certificate. */
+  public static OtlpReceiver startTls(SSLContext tls) {
+    return startTls(tls, false);
+  }
+
+  /**
+   * Starts a receiver that speaks HTTPS with {@code tls}'s key and certificate and, with {@code
+   * clientCertificate}, refuses every client without a certificate that {@code tls} trusts.
+   */
+  public static OtlpReceiver startTls(SSLContext tls, boolean clientCertificate) {
+    try {
+      HttpsServer server = HttpsServer.create(loopbackAnyPort(), 0);
+      server.setHttpsConfigurator(
+          new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters params) {
+              SSLParameters parameters = tls.getDefaultSSLParameters();
+              parameters.setNeedClientAuth(clientCertificate);
+              params.setSSLParameters(parameters);
+            }
+          });
+      return start(server);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the OTLP receiver (HTTPS) on loopback", e);
+    }
+  }
+
+  private static InetSocketAddress loopbackAnyPort() {
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+  }
+
+  private static OtlpReceiver start(HttpServer server) {
+    OtlpReceiver receiver = new OtlpReceiver(server);
+    server.createContext("/", receiver::handle);
+    server.start();
+    return receiver;
   }
 
   public int port() {
     return server.getAddress().getPort();
   }
 
-  /** The base URL for {@code otel.exporter.otlp.endpoint}, e.g. {@code http://127.0.0.1:40123}. */
+  /**
+   * The base URL for {@code otel.exporter.otlp.endpoint}, e.g. {@code http://127.0.0.1:40123}
+   * ({@code https} for a receiver started with {@link #startTls}).
+   */
   public String endpoint() {
-    return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + port();
+    String scheme = server instanceof HttpsServer ? "https" : "http";
+    return scheme + "://" + server.getAddress().getAddress().getHostAddress() + ":" + port();
   }
 
   /**
@@ -241,6 +284,7 @@ public final class OtlpReceiver implements AutoCloseable {
         status = accept(exchange, path, body);
       }
       String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
+      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
       ReceivedRequest request =
           new ReceivedRequest(
               exchange.getRequestMethod(),
@@ -248,7 +292,8 @@ public final class OtlpReceiver implements AutoCloseable {
               encoding == null ? "" : encoding,
               body.length,
               status,
-              exchange.getRemoteAddress().getPort());
+              exchange.getRemoteAddress().getPort(),
+              authorization == null ? "" : authorization);
       // Recorded before the answer, so an exporter that has its answer finds the request here.
       synchronized (lock) {
         requests.add(request);

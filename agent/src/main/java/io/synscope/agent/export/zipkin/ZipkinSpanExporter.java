@@ -47,12 +47,13 @@ final class ZipkinSpanExporter implements SpanExporter {
           if (response.getStatusCode() / 100 == 2) {
             result.succeed();
           } else {
-            ExportFailures.record(count, describe(response));
+            ExportFailures.count(count);
+            ExportFailures.failedBecause(describe(response));
             result.fail();
           }
         },
         error -> {
-          ExportFailures.record(count, String.valueOf(error.getMessage()));
+          ExportFailures.count(count); // the sender noted why
           result.fail();
         });
     return result;
