@@ -58,6 +58,9 @@ class UrlConnectionHttpSenderTest {
       try {
         receiver.failWith(400);
         assertThat(export(exporter, sdk.spans()).isSuccess()).isFalse();
+        // The reason the agent's lost-spans line gives.
+        assertThat(ExportFailures.lastReason())
+            .isEqualTo("HTTP 400 from " + tracesEndpoint(receiver));
         receiver.failWith(200);
         assertThat(export(exporter, sdk.spans()).isSuccess()).isTrue();
       } finally {
