@@ -112,12 +112,28 @@ public final class AgentInstaller {
               + (lateAttach ? " attached" : " started")
               + " in "
               + millisSince(startNanos)
-              + " ms: tracing TCP connects and accepts");
+              + " ms: "
+              + traced(config)
+              + ", "
+              + telemetry.spanDestination());
     } catch (Throwable t) {
       // The top of the agent's start: whatever ended it, no connect may go on waiting for it.
       AgentLog.warn("agent off: its start failed; the application runs without it", t);
       stop(sockets);
     }
+  }
+
+  /** What the tracer makes spans of, e.g. {@code tracing TCP connects and accepts}. */
+  private static String traced(AgentConfig config) {
+    boolean connects = config.getBoolean(AgentOption.TRACE_CONNECT);
+    boolean accepts = config.getBoolean(AgentOption.TRACE_ACCEPT);
+    if (connects && accepts) {
+      return "tracing TCP connects and accepts";
+    }
+    if (connects || accepts) {
+      return "tracing TCP " + (connects ? "connects" : "accepts") + " only";
+    }
+    return "tracing no connect or accept (synscope.trace.connect and synscope.trace.accept off)";
   }
 
   /** Lets go of the application: nothing more is woven, and no connect waits for the agent. */

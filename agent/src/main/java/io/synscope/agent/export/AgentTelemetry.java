@@ -32,11 +32,14 @@ public final class AgentTelemetry {
   private final OpenTelemetrySdk sdk;
   private final ExportHealth health;
   private final boolean metricsExported;
+  private final String spanDestination;
 
-  private AgentTelemetry(OpenTelemetrySdk sdk, ExportHealth health, boolean metricsExported) {
+  private AgentTelemetry(
+      OpenTelemetrySdk sdk, ExportHealth health, boolean metricsExported, String spanDestination) {
     this.sdk = sdk;
     this.health = health;
     this.metricsExported = metricsExported;
+    this.spanDestination = spanDestination;
   }
 
   /**
@@ -52,6 +55,9 @@ public final class AgentTelemetry {
   public static final class Building {
     private final AtomicReference<Object> result = new AtomicReference<>();
     private final AtomicBoolean metricsExported = new AtomicBoolean();
+    // Set when the SDK builds its tracer provider, which it does not when it is disabled.
+    private final AtomicReference<String> spanDestination =
+        new AtomicReference<>(SpanDestinations.disabled());
     private final ExportHealth health = new ExportHealth(HEALTH_INTERVAL_SECONDS);
     private final Thread builder;
 
@@ -60,7 +66,7 @@ public final class AgentTelemetry {
           new AgentThread(
               () -> {
                 try {
-                  result.set(build(config, health, metricsExported));
+                  result.set(build(config, health, metricsExported, spanDestination));
                 } catch (Throwable t) {
                   result.set(t);
                 }
@@ -77,7 +83,11 @@ public final class AgentTelemetry {
         throw t instanceof Exception ? (Exception) t : new IllegalStateException(t);
       }
       AgentTelemetry telemetry =
-          new AgentTelemetry((OpenTelemetrySdk) result.get(), health, metricsExported.get());
+          new AgentTelemetry(
+              (OpenTelemetrySdk) result.get(),
+              health,
+              metricsExported.get(),
+              spanDestination.get());
       health.start();
       Runtime.getRuntime()
           .addShutdownHook(new AgentThread(telemetry::shutdown, "synscope-shutdown"));
@@ -92,7 +102,10 @@ public final class AgentTelemetry {
    * keep the SDK's meters: {@link ExportHealth} counts lost spans from them, once per batch.
    */
   private static OpenTelemetrySdk build(
-      AgentConfig config, ExportHealth health, AtomicBoolean metricsExported) {
+      AgentConfig config,
+      ExportHealth health,
+      AtomicBoolean metricsExported,
+      AtomicReference<String> spanDestination) {
     return AutoConfiguredOpenTelemetrySdk.builder()
         .setServiceClassLoader(AgentTelemetry.class.getClassLoader())
         .addMeterProviderCustomizer(
@@ -101,10 +114,12 @@ public final class AgentTelemetry {
               return builder.registerMetricReader(health);
             })
         .addTracerProviderCustomizer(
-            (builder, props) ->
-                props.getList(METRICS_EXPORTER).equals(List.of("none"))
-                    ? builder.setMeterProvider(MeterProvider::noop)
-                    : builder)
+            (builder, props) -> {
+              spanDestination.set(SpanDestinations.describe(props));
+              return props.getList(METRICS_EXPORTER).equals(List.of("none"))
+                  ? builder.setMeterProvider(MeterProvider::noop)
+                  : builder;
+            })
         .addPropertiesSupplier(AgentTelemetry::defaults)
         .addPropertiesCustomizer(props -> config.otelOverrides())
         .addPropertiesCustomizer(props -> OtlpProtocols.onlySupported(props, AgentLog::warn))
@@ -152,6 +167,11 @@ public final class AgentTelemetry {
   /** True when {@code otel.metrics.exporter} names an exporter: metrics leave through the SDK. */
   public boolean metricsExported() {
     return metricsExported;
+  }
+
+  /** Where the spans go, for the start line: {@code spans to OTLP at http://...}. */
+  public String spanDestination() {
+    return spanDestination;
   }
 
   /** What the SDK lost of the agent's spans. */

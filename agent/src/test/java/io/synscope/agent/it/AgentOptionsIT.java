@@ -45,6 +45,51 @@ class AgentOptionsIT {
   }
 
   @Test
+  void acceptsOffMakesConnectSpansOnlyAndTheStartLineSaysSo() {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        ForkedJvm app =
+            socketApp(receiver).env("SYNSCOPE_TRACE_ACCEPT", "false").start()) {
+      app.awaitOutputLine(line -> line.equals("CASES DONE"), TIMEOUT);
+      receiver.awaitSpans(SpanChecks::ofConnections, 5, Duration.ofSeconds(20));
+      app.closeStdin();
+      app.awaitSuccess();
+
+      assertThat(synscopeLines(app))
+          .anyMatch(
+              line ->
+                  line.matches("\\[synscope\\] agent .* started in \\d+ ms: .*")
+                      && line.endsWith(
+                          " ms: tracing TCP connects only, spans to OTLP at "
+                              + receiver.endpoint()
+                              + "/v1/traces"));
+      List<ReceivedSpan> spans = SpanChecks.connectionsOnly(receiver.spans());
+      assertThat(named(spans, CONNECT)).hasSize(5);
+      assertThat(named(spans, ACCEPT)).isEmpty();
+    }
+  }
+
+  /** OTEL_SDK_DISABLED turns the agent's telemetry off as it does any SDK's; the line says so. */
+  @Test
+  void disabledSdkMakesNoSpansAndTheStartLineSaysSo() {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        ForkedJvm app = socketApp(receiver).env("OTEL_SDK_DISABLED", "true").start()) {
+      app.awaitOutputLine(line -> line.equals("CASES DONE"), TIMEOUT);
+      app.awaitErrorLine(line -> line.contains(" started in "), TIMEOUT);
+      app.closeStdin();
+      app.awaitSuccess();
+
+      assertThat(synscopeLines(app))
+          .anyMatch(
+              line ->
+                  line.endsWith(
+                      " ms: tracing TCP connects and accepts, no spans: the OpenTelemetry SDK is"
+                          + " disabled (otel.sdk.disabled=true)"));
+      assertThat(AppObservation.all(app)).hasSize(8);
+      assertThat(receiver.requests()).isEmpty();
+    }
+  }
+
+  @Test
   void disabledAgentSaysSoOnceAndMakesNoSpans() {
     try (OtlpReceiver receiver = OtlpReceiver.start();
         ForkedJvm app = socketApp(receiver).systemProperty("synscope.enabled", "false").start()) {

@@ -65,8 +65,15 @@ class AgentStartIT {
         long connectAfter = epochNanosNow();
         app.sendLine("ACCEPT 1");
         app.awaitOutputLine(line -> line.equals("ACCEPTED 1"), TIMEOUT);
-        app.awaitErrorLine(
-            line -> line.matches("\\[synscope\\] agent .* started in \\d+ ms.*"), TIMEOUT);
+        // The start line says what is traced and where the spans go.
+        String started =
+            app.awaitErrorLine(
+                line -> line.matches("\\[synscope\\] agent .* started in \\d+ ms.*"), TIMEOUT);
+        assertThat(started)
+            .endsWith(
+                " ms: tracing TCP connects and accepts, spans to OTLP at "
+                    + receiver.endpoint()
+                    + "/v1/traces");
         receiver.awaitSpans(
             attributeIs("network.peer.port", (long) client.getLocalPort()), 1, TIMEOUT);
         AppObservation seen = AppObservation.find(AppObservation.all(app), "accept", "0");

@@ -18,9 +18,9 @@ import java.time.Duration;
  */
 public final class ZipkinSpanExporterProvider implements ConfigurableSpanExporterProvider {
   static final String NAME = "zipkin";
-  static final String ENDPOINT = "otel.exporter.zipkin.endpoint";
+  public static final String ENDPOINT = "otel.exporter.zipkin.endpoint";
   static final String TIMEOUT = "otel.exporter.zipkin.timeout";
-  static final String DEFAULT_ENDPOINT = "http://localhost:9411/api/v2/spans";
+  public static final String DEFAULT_ENDPOINT = "http://localhost:9411/api/v2/spans";
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
   /** Zipkin answers 202 with an empty body; an error's first lines are enough. */
