@@ -2,6 +2,7 @@ package io.synscope.agent.it;
 
 import static io.synscope.agent.it.SpanChecks.ACCEPT;
 import static io.synscope.agent.it.SpanChecks.CONNECT;
+import static io.synscope.agent.it.SpanChecks.attributeIs;
 import static io.synscope.agent.it.SpanChecks.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,14 +35,11 @@ class TlsExportIT {
     SelfSignedCertificate certificate = SelfSignedCertificate.create(dir);
     try (OtlpReceiver receiver = OtlpReceiver.startTls(certificate.serverContext());
         ForkedJvm app =
-            ForkedJvm.builder(ConnectOnCommandApp.class)
-                .withAgent()
-                .systemProperty("otel.exporter.otlp.endpoint", receiver.endpoint())
+            exportingTo(receiver)
                 .systemProperty("otel.exporter.otlp.certificate", certificate.pem().toString())
                 // Header values are percent-encoded, as the OpenTelemetry specification says.
-                .systemProperty("otel.exporter.otlp.headers", "Authorization=" + TOKEN.replace(" ", "%20"))
-                .systemProperty("otel.bsp.schedule.delay", "100")
-                .timeout(TIMEOUT)
+                .systemProperty(
+                    "otel.exporter.otlp.headers", "Authorization=" + TOKEN.replace(" ", "%20"))
                 .start()) {
       assertThat(receiver.endpoint()).startsWith("https://127.0.0.1:");
       app.awaitOutputLine(line -> line.startsWith("READY"), TIMEOUT);
@@ -59,9 +57,10 @@ class TlsExportIT {
       assertThat(named(spans, CONNECT)).hasSize(2);
       assertThat(named(spans, ACCEPT)).hasSize(2);
       // The exports' own connections to the receiver are not traced.
+      long receiverPort = receiver.port();
       assertThat(spans)
-          .noneMatch(span -> Long.valueOf(receiver.port()).equals(span.attribute("network.peer.port")))
-          .noneMatch(span -> Long.valueOf(receiver.port()).equals(span.attribute("network.local.port")));
+          .noneMatch(attributeIs("network.peer.port", receiverPort))
+          .noneMatch(attributeIs("network.local.port", receiverPort));
 
       List<ReceivedRequest> exports =
           receiver.requests().stream()
@@ -84,15 +83,11 @@ class TlsExportIT {
     try (OtlpReceiver receiver =
             OtlpReceiver.startTls(certificate.serverContextTrustingItself(), true);
         ForkedJvm app =
-            ForkedJvm.builder(ConnectOnCommandApp.class)
-                .withAgent()
-                .systemProperty("otel.exporter.otlp.endpoint", receiver.endpoint())
+            exportingTo(receiver)
                 .systemProperty("otel.exporter.otlp.certificate", certificate.pem().toString())
                 .systemProperty("otel.exporter.otlp.client.key", certificate.keyPem().toString())
                 .systemProperty(
                     "otel.exporter.otlp.client.certificate", certificate.pem().toString())
-                .systemProperty("otel.bsp.schedule.delay", "100")
-                .timeout(TIMEOUT)
                 .start()) {
       app.awaitOutputLine(line -> line.startsWith("READY"), TIMEOUT);
       app.sendLine("CONNECT mutual");
@@ -112,13 +107,7 @@ class TlsExportIT {
   void anUntrustedCertificateIsReportedOnceAndTheAppRunsOn(@TempDir Path dir) {
     SelfSignedCertificate certificate = SelfSignedCertificate.create(dir);
     try (OtlpReceiver receiver = OtlpReceiver.startTls(certificate.serverContext());
-        ForkedJvm app =
-            ForkedJvm.builder(ConnectOnCommandApp.class)
-                .withAgent()
-                .systemProperty("otel.exporter.otlp.endpoint", receiver.endpoint())
-                .systemProperty("otel.bsp.schedule.delay", "100")
-                .timeout(TIMEOUT)
-                .start()) {
+        ForkedJvm app = exportingTo(receiver).start()) {
       app.awaitOutputLine(line -> line.startsWith("READY"), TIMEOUT);
       app.sendLine("CONNECT untrusted");
       app.awaitOutputLine("DONE untrusted"::equals, TIMEOUT);
@@ -144,5 +133,14 @@ class TlsExportIT {
                   + " requested target\\)");
       assertThat(app.stderr()).doesNotContain("\tat ");
     }
+  }
+
+  /** An app that connects on command, its spans exported to {@code receiver} within 0.1 s. */
+  private static ForkedJvm.Builder exportingTo(OtlpReceiver receiver) {
+    return ForkedJvm.builder(ConnectOnCommandApp.class)
+        .withAgent()
+        .systemProperty("otel.exporter.otlp.endpoint", receiver.endpoint())
+        .systemProperty("otel.bsp.schedule.delay", "100")
+        .timeout(TIMEOUT);
   }
 }
