@@ -1,9 +1,9 @@
 package io.synscope.agent.testing;
 
+import io.synscope.probe.testing.Ss;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -11,7 +11,6 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -125,23 +124,6 @@ public final class SelfSignedCertificate {
     List<String> command = new ArrayList<>();
     command.add(Jdks.current().home().resolve("bin").resolve("keytool").toString());
     command.addAll(List.of(arguments));
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      process.getOutputStream().close();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("keytool did not finish within 60 s: " + command);
-      }
-      if (process.exitValue() != 0) {
-        throw new IllegalStateException(
-            "keytool failed (exit " + process.exitValue() + "): " + command + "\n" + output);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + command, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running keytool", e);
-    }
+    Ss.run(command);
   }
 }
