@@ -47,7 +47,12 @@ class SameBehaviourIT {
               "CASE server-socket-channel-nonblocking-accept-empty returned [accept returned null]"
                   + " interrupted=false",
               "CASE async-connect-get-timeout threw java.util.concurrent.TimeoutException: null"
-                  + " cause=none interrupted=false blocked=true");
+                  + " cause=none interrupted=false blocked=true",
+              "CASE server-socket-channel-accept-interrupted threw"
+                  + " java.nio.channels.ClosedByInterruptException: null cause=none"
+                  + " interrupted=true blocked=true",
+              "CASE server-socket-accept-closed-meanwhile threw java.net.SocketException: Socket"
+                  + " closed cause=none interrupted=false blocked=true");
       if (Runtime.version().feature() >= 21) {
         assertThat(without)
             .contains(

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The edges of the socket APIs, as an application meets them: timeouts, interrupts, refused and
  * unresolvable addresses, calls on closed or already connected sockets, non-blocking calls with
- * nothing ready. Each case prints one line, {@code CASE <name> <outcome>}: what the call returned
+ * nothing ready, a server's accept ended by its shutdown. Each case prints one line, {@code CASE <name> <outcome>}: what the call returned
  * or threw (class, message, cause), whether the thread's interrupt status was set afterwards,
  * whether the socket was still open, and whether the call blocked for as long as it should. Run
  * with and without the agent, the lines must be the same. A first line, {@code PORTS full=<port>
@@ -208,6 +209,41 @@ public final class SameBehaviourApp {
           ServerSocket s = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
           s.close();
           return describe(s.accept());
+        });
+    // A server shutting down: its accepting thread interrupted, or its listener closed under it.
+    interruptedAfterBlocking(
+        "server-socket-channel-accept-interrupted",
+        () -> {
+          try (ServerSocketChannel s = ServerSocketChannel.open()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            return "accept returned " + s.accept();
+          }
+        },
+        Thread::new);
+    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      Thread closer =
+          new Thread(
+              () -> {
+                try {
+                  Thread.sleep(BLOCK_MILLIS);
+                  s.close();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      closer.start();
+      timed("server-socket-accept-closed-meanwhile", () -> describe(s.accept()));
+      closer.join();
+    }
+    once(
+        "async-accept-closed-meanwhile",
+        () -> {
+          AsynchronousServerSocketChannel s =
+              AsynchronousServerSocketChannel.open()
+                  .bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+          Future<AsynchronousSocketChannel> accept = s.accept();
+          s.close();
+          return "accepted " + accept.get(30, TimeUnit.SECONDS);
         });
     timed(
         "async-connect-get-timeout",
