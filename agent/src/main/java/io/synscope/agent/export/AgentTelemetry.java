@@ -7,6 +7,7 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.synscope.agent.AgentLog;
 import io.synscope.agent.bootstrap.AgentThread;
 import io.synscope.agent.config.AgentConfig;
+import io.synscope.agent.export.otlp.EncodedSpanExporter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +121,7 @@ public final class AgentTelemetry {
                   ? builder.setMeterProvider(MeterProvider::noop)
                   : builder;
             })
+        .addSpanExporterCustomizer((exporter, props) -> EncodedSpanExporter.wrap(exporter))
         .addPropertiesSupplier(AgentTelemetry::defaults)
         .addPropertiesCustomizer(props -> config.otelOverrides())
         .addPropertiesCustomizer(props -> OtlpProtocols.onlySupported(props, AgentLog::warn))

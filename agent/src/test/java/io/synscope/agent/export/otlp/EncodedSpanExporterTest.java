@@ -1,0 +1,121 @@
+package io.synscope.agent.export.otlp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Value;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.synscope.agent.testing.CapturedSpans;
+import io.synscope.agent.testing.OtlpReceiver;
+import io.synscope.agent.testing.ReceivedRequest;
+import io.synscope.agent.testing.ReceivedSpan;
+import java.net.ConnectException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SDK's OTLP/HTTP exporter with the agent's encoder in it, against a real receiver: the
+ * spans arrive as the SDK's own exporter sends them, under the same configuration.
+ */
+class EncodedSpanExporterTest {
+  @Test
+  void theSdksExporterIsWrappedAndItsSpansArriveAsTheSdkSendsThem() {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        CapturedSpans sdk = new CapturedSpans("encoded")) {
+      Span connect =
+          sdk.tracer()
+              .spanBuilder("tcp.connect")
+              .setSpanKind(SpanKind.CLIENT)
+              .setAttribute("network.peer.address", "127.0.0.1")
+              .setAttribute("network.peer.port", 8080L)
+              .setAttribute("tcp.syn_retransmits", 2L)
+              .startSpan();
+      connect.recordException(new ConnectException("Connection refused"));
+      connect.setStatus(StatusCode.ERROR, "Connection refused");
+      connect.end();
+      sdk.tracer().spanBuilder("tcp.accept").setSpanKind(SpanKind.SERVER).startSpan().end();
+
+      OtlpHttpSpanExporter plain = exporter(receiver);
+      SpanExporter encoded = EncodedSpanExporter.wrap(exporter(receiver));
+      assertThat(encoded).isInstanceOf(EncodedSpanExporter.class);
+      try {
+        assertThat(export(encoded, sdk.spans())).isTrue();
+        assertThat(export(plain, sdk.spans())).isTrue();
+      } finally {
+        encoded.shutdown().join(10, TimeUnit.SECONDS);
+        plain.shutdown().join(10, TimeUnit.SECONDS);
+      }
+
+      List<ReceivedSpan> spans = receiver.spans();
+      assertThat(spans).hasSize(4);
+      assertThat(spans.subList(0, 2)).isEqualTo(spans.subList(2, 4));
+      assertThat(spans.get(0).attributes())
+          .containsEntry("network.peer.port", 8080L)
+          .containsEntry("tcp.syn_retransmits", 2L);
+      assertThat(spans.get(0).events()).hasSize(1);
+      // The SDK's configuration holds: gzip, as set; the same request, byte for byte.
+      List<ReceivedRequest> requests = receiver.requests();
+      assertThat(requests).extracting(ReceivedRequest::contentEncoding).containsOnly("gzip");
+      assertThat(requests.get(0).bodyBytes()).isEqualTo(requests.get(1).bodyBytes());
+    }
+  }
+
+  @Test
+  void aBatchTheEncoderDoesNotWriteGoesThroughTheSdksEncoding() {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        CapturedSpans sdk = new CapturedSpans("encoded")) {
+      sdk.tracer()
+          .spanBuilder("with a map")
+          .setAttribute(AttributeKey.valueKey("map"), Value.of(Map.of("k", Value.of("v"))))
+          .startSpan()
+          .end();
+      SpanExporter encoded = EncodedSpanExporter.wrap(exporter(receiver));
+      try {
+        assertThat(export(encoded, sdk.spans())).isTrue();
+      } finally {
+        encoded.shutdown().join(10, TimeUnit.SECONDS);
+      }
+      assertThat(receiver.spans()).extracting(ReceivedSpan::name).containsExactly("with a map");
+    }
+  }
+
+  @Test
+  void aFailedExportAndAnExportAfterShutdownFail() {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        CapturedSpans sdk = new CapturedSpans("encoded")) {
+      sdk.tracer().spanBuilder("tcp.connect").startSpan().end();
+      SpanExporter encoded = EncodedSpanExporter.wrap(exporter(receiver));
+      receiver.failWith(400);
+      assertThat(export(encoded, sdk.spans())).isFalse();
+      receiver.failWith(200);
+      assertThat(encoded.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      assertThat(export(encoded, sdk.spans())).isFalse();
+      assertThat(receiver.requests()).extracting(ReceivedRequest::status).containsExactly(400);
+    }
+  }
+
+  @Test
+  void anyOtherExporterIsLeftAsItIs() {
+    try (CapturedSpans other = new CapturedSpans("other")) {
+      assertThat(EncodedSpanExporter.wrap(other)).isSameAs(other);
+    }
+  }
+
+  private static OtlpHttpSpanExporter exporter(OtlpReceiver receiver) {
+    return OtlpHttpSpanExporter.builder()
+        .setEndpoint(receiver.endpoint() + OtlpReceiver.TRACES_PATH)
+        .setCompression("gzip")
+        .build();
+  }
+
+  private static boolean export(SpanExporter exporter, List<SpanData> spans) {
+    return exporter.export(spans).join(10, TimeUnit.SECONDS).isSuccess();
+  }
+}

@@ -1,0 +1,309 @@
+package io.synscope.agent.export.otlp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.Value;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.exporter.internal.otlp.traces.LowAllocationTraceRequestMarshaler;
+import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanLimits;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import io.synscope.agent.testing.ProtobufReader;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The encoder against the SDK's own marshalers: the same spans must give the same bytes, so what
+ * a collector receives does not depend on which of the two wrote it.
+ */
+class OtlpSpansEncoderTest {
+  private static final Resource RESOURCE =
+      Resource.getDefault().merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "encoder-test")));
+
+  @Test
+  void aConnectionSpanWithItsParentAndAFailure() throws IOException {
+    List<SpanData> spans = new ArrayList<>();
+    try (SdkTracerProvider provider = provider(RESOURCE, SpanLimits.getDefault(), spans)) {
+      Tracer tracer = provider.get("io.synscope", "1.2.3");
+      SpanContext remote =
+          SpanContext.createFromRemoteParent(
+              "0af7651916cd43dd8448eb211c80319c",
+              "b7ad6b7169203331",
+              TraceFlags.getSampled(),
+              TraceState.builder().put("vendor", "opaque").put("other", "x=y").build());
+      Span span =
+          tracer
+              .spanBuilder("tcp.connect")
+              .setSpanKind(SpanKind.CLIENT)
+              .setParent(Context.root().with(Span.wrap(remote)))
+              .setStartTimestamp(1_700_000_000_123_456_789L, TimeUnit.NANOSECONDS)
+              .setAttribute("network.transport", "tcp")
+              .setAttribute("network.peer.address", "127.0.0.1")
+              .setAttribute("network.peer.port", 40123L)
+              .setAttribute("tcp.syn_retransmits", 0L)
+              .setAttribute("tcp.rtt_us", -1L)
+              .startSpan();
+      span.recordException(new ConnectException("Connection refused"));
+      span.setStatus(StatusCode.ERROR, "Connection refused");
+      span.end(1_700_000_000_223_456_789L, TimeUnit.NANOSECONDS);
+      tracer.spanBuilder("tcp.accept").setSpanKind(SpanKind.SERVER).setNoParent().startSpan().end();
+    }
+    assertSameBytesAsTheSdk(spans);
+  }
+
+  @Test
+  void everyAttributeTypeEventsLinksAndTextBeyondAscii() throws IOException {
+    List<SpanData> spans = new ArrayList<>();
+    try (SdkTracerProvider provider = provider(RESOURCE, SpanLimits.getDefault(), spans)) {
+      Tracer tracer = provider.get("scope");
+      SpanContext linked =
+          SpanContext.create(
+              "11111111111111111111111111111111",
+              "2222222222222222",
+              TraceFlags.getDefault(),
+              TraceState.builder().put("k", "v").build());
+      Span span =
+          tracer
+              .spanBuilder("all types: é ✓ 😀")
+              .setSpanKind(SpanKind.PRODUCER)
+              .addLink(linked, Attributes.of(AttributeKey.stringKey("link.kind"), "follows"))
+              .addLink(Span.current().getSpanContext())
+              .setAttribute("empty", "")
+              .setAttribute("unicode", "Grüße, 世界 \uD83D\uDE00")
+              .setAttribute("long.text", "x".repeat(300))
+              .setAttribute("bool.true", true)
+              .setAttribute("bool.false", false)
+              .setAttribute("negative", Long.MIN_VALUE)
+              .setAttribute("zero", 0L)
+              .setAttribute("double", 3.25)
+              .setAttribute("nan", Double.NaN)
+              .setAttribute(AttributeKey.stringArrayKey("strings"), List.of("a", "", "ü"))
+              .setAttribute(AttributeKey.booleanArrayKey("bools"), List.of(true, false))
+              .setAttribute(AttributeKey.longArrayKey("longs"), List.of(1L, -2L, 300L))
+              .setAttribute(AttributeKey.doubleArrayKey("doubles"), List.of(0.5, -0.0))
+              .setAttribute(AttributeKey.stringArrayKey("none"), List.of())
+              .startSpan();
+      span.addEvent("with attributes", Attributes.of(AttributeKey.longKey("n"), 7L));
+      span.addEvent("bare");
+      span.setStatus(StatusCode.OK);
+      span.end();
+      Span big = tracer.spanBuilder("bigger than sixteen KiB").startSpan();
+      for (int i = 0; i < 100; i++) {
+        big.setAttribute("attribute." + i, "v".repeat(200));
+      }
+      big.end();
+      for (SpanKind kind : SpanKind.values()) {
+        tracer.spanBuilder(kind.name()).setSpanKind(kind).startSpan().end();
+      }
+    }
+    assertSameBytesAsTheSdk(spans);
+  }
+
+  @Test
+  void droppedAttributesEventsAndLinksAreCounted() throws IOException {
+    List<SpanData> spans = new ArrayList<>();
+    SpanLimits limits =
+        SpanLimits.builder()
+            .setMaxNumberOfAttributes(2)
+            .setMaxNumberOfEvents(1)
+            .setMaxNumberOfLinks(1)
+            .setMaxNumberOfAttributesPerEvent(1)
+            .build();
+    try (SdkTracerProvider provider = provider(RESOURCE, limits, spans)) {
+      SpanContext other =
+          SpanContext.create(
+              "33333333333333333333333333333333", "4444444444444444", TraceFlags.getSampled(), TraceState.getDefault());
+      Span span =
+          provider
+              .get("limits")
+              .spanBuilder("limited")
+              .addLink(other)
+              .addLink(other)
+              .setAttribute("a", 1L)
+              .setAttribute("b", 2L)
+              .setAttribute("c", 3L)
+              .startSpan();
+      span.addEvent("first", Attributes.of(AttributeKey.longKey("x"), 1L, AttributeKey.longKey("y"), 2L));
+      span.addEvent("second");
+      span.end();
+    }
+    assertSameBytesAsTheSdk(spans);
+  }
+
+  /**
+   * The SDK groups by identity in an IdentityHashMap, so its order of resources and scopes is
+   * arbitrary; the encoder's is the order they first come in. Each resource and scope must hold
+   * the same spans in the same order.
+   */
+  @Test
+  void spansOfSeveralResourcesAndScopesAreGroupedInTheOrderTheyCome() throws IOException {
+    List<SpanData> spans = new ArrayList<>();
+    Resource other =
+        Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "other"), "https://opentelemetry.io/schemas/1.24.0");
+    try (SdkTracerProvider first = provider(RESOURCE, SpanLimits.getDefault(), spans);
+        SdkTracerProvider second = provider(other, SpanLimits.getDefault(), spans)) {
+      Tracer a = first.tracerBuilder("a").setInstrumentationVersion("1").setSchemaUrl("https://opentelemetry.io/schemas/1.21.0").build();
+      Tracer b = first.get("b");
+      Tracer c = second.get("c");
+      a.spanBuilder("1").startSpan().end();
+      c.spanBuilder("2").startSpan().end();
+      b.spanBuilder("3").startSpan().end();
+      a.spanBuilder("4").startSpan().end();
+      c.spanBuilder("5").startSpan().end();
+    }
+    byte[] encoded = new OtlpSpansEncoder().encode(spans);
+    assertThat(spansByResourceAndScope(encoded)).isEqualTo(spansByResourceAndScope(sdkBytes(spans)));
+    assertThat(spansByResourceAndScope(encoded).keySet())
+        .extracting(key -> key.substring(key.lastIndexOf(' ') + 1))
+        .containsExactly("a", "b", "c");
+  }
+
+  @Test
+  void anAttributeOfAnyValueIsLeftToTheSdk() {
+    List<SpanData> spans = new ArrayList<>();
+    try (SdkTracerProvider provider = provider(RESOURCE, SpanLimits.getDefault(), spans)) {
+      provider
+          .get("values")
+          .spanBuilder("with a map value")
+          .setAttribute(AttributeKey.valueKey("map"), Value.of(java.util.Map.of("k", Value.of(1L))))
+          .startSpan()
+          .end();
+    }
+    assertThat(new OtlpSpansEncoder().encode(spans)).isNull();
+  }
+
+  @Test
+  void anEmptyBatchIsAnEmptyRequest() {
+    assertThat(new OtlpSpansEncoder().encode(List.of())).isEmpty();
+  }
+
+  @Test
+  void oneEncoderEncodesBatchAfterBatch() throws IOException {
+    List<SpanData> spans = new ArrayList<>();
+    try (SdkTracerProvider provider = provider(RESOURCE, SpanLimits.getDefault(), spans)) {
+      for (int i = 0; i < 50; i++) {
+        provider.get("batches").spanBuilder("span " + i).setAttribute("i", (long) i).startSpan().end();
+      }
+    }
+    OtlpSpansEncoder encoder = new OtlpSpansEncoder();
+    for (int from = 0; from < spans.size(); from += 7) {
+      List<SpanData> batch = spans.subList(from, Math.min(spans.size(), from + 7));
+      assertThat(encoder.encode(batch)).isEqualTo(sdkBytes(batch));
+    }
+  }
+
+  private static void assertSameBytesAsTheSdk(List<SpanData> spans) throws IOException {
+    byte[] expected = sdkBytes(spans);
+    assertThat(new OtlpSpansEncoder().encode(spans)).isEqualTo(expected);
+    LowAllocationTraceRequestMarshaler lowAllocation = new LowAllocationTraceRequestMarshaler();
+    lowAllocation.initialize(spans);
+    ByteArrayOutputStream reusable = new ByteArrayOutputStream();
+    lowAllocation.writeBinaryTo(reusable);
+    assertThat(reusable.toByteArray()).isEqualTo(expected);
+  }
+
+  /** Each resource's and scope's spans, the scope told by its name, in the order they come. */
+  private static Map<String, List<String>> spansByResourceAndScope(byte[] request) {
+    Map<String, List<String>> groups = new LinkedHashMap<>();
+    ProtobufReader requestReader = new ProtobufReader(request);
+    while (requestReader.next()) {
+      ProtobufReader resourceSpans = requestReader.readMessage();
+      String resource = "";
+      List<ProtobufReader> scopes = new ArrayList<>();
+      while (resourceSpans.next()) {
+        if (resourceSpans.fieldNumber() == 1) {
+          resource += HexFormat.of().formatHex(resourceSpans.readBytes());
+        } else if (resourceSpans.fieldNumber() == 2) {
+          scopes.add(resourceSpans.readMessage());
+        } else {
+          resource += " " + resourceSpans.readString();
+        }
+      }
+      for (ProtobufReader scopeSpans : scopes) {
+        String scopeName = "";
+        String scopeRest = "";
+        List<String> spans = new ArrayList<>();
+        while (scopeSpans.next()) {
+          if (scopeSpans.fieldNumber() == 1) {
+            ProtobufReader scopeReader = scopeSpans.readMessage();
+            while (scopeReader.next()) {
+              if (scopeReader.fieldNumber() == 1) {
+                scopeName = scopeReader.readString();
+              } else {
+                scopeRest += HexFormat.of().formatHex(scopeReader.readBytes()) + ",";
+              }
+            }
+          } else if (scopeSpans.fieldNumber() == 2) {
+            spans.add(HexFormat.of().formatHex(scopeSpans.readBytes()));
+          } else {
+            scopeRest += scopeSpans.readString() + ",";
+          }
+        }
+        String scope = scopeRest + " " + scopeName;
+        groups.computeIfAbsent(resource + " " + scope, k -> new ArrayList<>()).addAll(spans);
+      }
+    }
+    return groups;
+  }
+
+  private static byte[] sdkBytes(Collection<SpanData> spans) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    TraceRequestMarshaler.create(spans).writeBinaryTo(bytes);
+    return bytes.toByteArray();
+  }
+
+  private static SdkTracerProvider provider(Resource resource, SpanLimits limits, List<SpanData> into) {
+    return SdkTracerProvider.builder()
+        .setResource(resource)
+        .setSpanLimits(limits)
+        .addSpanProcessor(SimpleSpanProcessor.create(new Collecting(into)))
+        .build();
+  }
+
+  private static final class Collecting implements SpanExporter {
+    private final List<SpanData> into;
+
+    Collecting(List<SpanData> into) {
+      this.into = into;
+    }
+
+    @Override
+    public CompletableResultCode export(Collection<SpanData> spans) {
+      into.addAll(spans);
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+  }
+}
