@@ -53,11 +53,13 @@ public final class EncodedSpanExporter implements SpanExporter {
 
   @Override
   public CompletableResultCode export(Collection<SpanData> spans) {
-    byte[] request = encoder.encode(spans);
+    EncodedRequest request = encoder.encode(spans);
     if (request == null) {
       return sdkExporter.export(spans);
     }
-    return http.export(new EncodedRequest(request), spans.size());
+    CompletableResultCode result = http.export(request, spans.size());
+    result.whenComplete(request::release);
+    return result;
   }
 
   @Override

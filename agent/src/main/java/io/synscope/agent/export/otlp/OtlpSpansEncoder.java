@@ -25,6 +25,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
 /**
@@ -35,10 +36,10 @@ import java.util.function.BiConsumer;
  * the SDK's marshaling was most of the exporting threads' time.
  *
  * <p>Resources and instrumentation scopes, a handful per process, are written by the SDK's
- * marshalers and their bytes kept. Not thread-safe: one encoder per exporter, whose exports the
- * batch processor makes one at a time.
+ * marshalers and their bytes kept. One encoder per exporter, whose exports the batch processor
+ * makes one at a time.
  */
-final class OtlpSpansEncoder {
+public final class OtlpSpansEncoder {
   // ExportTraceServiceRequest, ResourceSpans, ScopeSpans
   private static final int REQUEST_RESOURCE_SPANS = 1;
   private static final int RESOURCE_SPANS_RESOURCE = 1;
@@ -95,7 +96,14 @@ final class OtlpSpansEncoder {
   /** Bytes reserved for the length of a resource's or scope's spans, all of a batch. */
   private static final int BATCH_LENGTH_BYTES = 3;
 
-  private final ProtoWriter out = new ProtoWriter(64 * 1024);
+  private static final int INITIAL_BUFFER_BYTES = 64 * 1024;
+
+  private final ProtoWriter out = new ProtoWriter();
+  /**
+   * The buffer of a request that was sent, for the next one: a batch of the agent's spans is a
+   * few hundred KiB, which would otherwise be a new array, zeroed, per export.
+   */
+  private final AtomicReference<byte[]> spare = new AtomicReference<>();
   private final AttributeWriter attributeWriter = new AttributeWriter();
   private Resource lastResource;
   private byte[] lastResourceBytes;
@@ -103,11 +111,13 @@ final class OtlpSpansEncoder {
   private byte[] lastScopeBytes;
 
   /**
-   * The request's bytes, or null when a span holds something this encoder does not write (an
-   * attribute of a type newer than it): the caller then lets the SDK encode the batch.
+   * The request, or null when a span holds something this encoder does not write (an attribute
+   * of a type newer than it): the caller then lets the SDK encode the batch. {@link
+   * EncodedRequest#release} gives its buffer back once it has been sent.
    */
-  byte[] encode(Collection<SpanData> spans) {
-    out.reset();
+  public synchronized EncodedRequest encode(Collection<SpanData> spans) {
+    byte[] buffer = spare.getAndSet(null);
+    out.reset(buffer != null ? buffer : new byte[INITIAL_BUFFER_BYTES]);
     try {
       for (Map.Entry<Resource, Map<InstrumentationScopeInfo, List<SpanData>>> resource :
           group(spans).entrySet()) {
@@ -127,9 +137,10 @@ final class OtlpSpansEncoder {
         out.endMessage(resourceSpans);
       }
     } catch (UnsupportedValueException e) {
+      spare.set(out.buffer());
       return null;
     }
-    return out.toByteArray();
+    return new EncodedRequest(out.buffer(), out.size(), spare::set);
   }
 
   /**

@@ -19,20 +19,19 @@ final class ProtoWriter {
   private byte[] buf;
   private int pos;
 
-  ProtoWriter(int initialCapacity) {
-    this.buf = new byte[initialCapacity];
+  /** Starts writing at the beginning of {@code buffer}, which grows into a new array if need be. */
+  void reset(byte[] buffer) {
+    buf = buffer;
+    pos = 0;
   }
 
-  void reset() {
-    pos = 0;
+  /** The array written into: the last one it grew into. */
+  byte[] buffer() {
+    return buf;
   }
 
   int size() {
     return pos;
-  }
-
-  byte[] toByteArray() {
-    return Arrays.copyOf(buf, pos);
   }
 
   void tag(int field, int wireType) {
@@ -80,21 +79,25 @@ final class ProtoWriter {
     pos += value.length;
   }
 
-  /** A string's UTF-8 bytes with their length before them. */
+  /**
+   * A string's UTF-8 bytes with their length before them. ASCII, nearly every string here, is
+   * copied char by char in one pass; anything else is encoded by the JDK.
+   */
   void stringValue(String value) {
     int n = value.length();
+    int start = pos;
+    varint32(n);
+    ensure(n);
     for (int i = 0; i < n; i++) {
-      if (value.charAt(i) >= 0x80) {
+      char c = value.charAt(i);
+      if (c >= 0x80) {
+        pos = start;
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
         varint32(utf8.length);
         bytes(utf8);
         return;
       }
-    }
-    varint32(n);
-    ensure(n);
-    for (int i = 0; i < n; i++) {
-      buf[pos++] = (byte) value.charAt(i);
+      buf[pos++] = (byte) c;
     }
   }
 

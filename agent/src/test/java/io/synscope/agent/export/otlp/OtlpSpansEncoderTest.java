@@ -174,7 +174,7 @@ class OtlpSpansEncoderTest {
       a.spanBuilder("4").startSpan().end();
       c.spanBuilder("5").startSpan().end();
     }
-    byte[] encoded = new OtlpSpansEncoder().encode(spans);
+    byte[] encoded = new OtlpSpansEncoder().encode(spans).toByteArray();
     assertThat(spansByResourceAndScope(encoded)).isEqualTo(spansByResourceAndScope(sdkBytes(spans)));
     assertThat(spansByResourceAndScope(encoded).keySet())
         .extracting(key -> key.substring(key.lastIndexOf(' ') + 1))
@@ -197,11 +197,15 @@ class OtlpSpansEncoderTest {
 
   @Test
   void anEmptyBatchIsAnEmptyRequest() {
-    assertThat(new OtlpSpansEncoder().encode(List.of())).isEmpty();
+    assertThat(new OtlpSpansEncoder().encode(List.of()).toByteArray()).isEmpty();
   }
 
+  /**
+   * A request's buffer is written again only after the request is released: one still being sent
+   * keeps its bytes while the next batches are encoded.
+   */
   @Test
-  void oneEncoderEncodesBatchAfterBatch() throws IOException {
+  void oneEncoderEncodesBatchAfterBatchReusingOnlyReleasedBuffers() throws IOException {
     List<SpanData> spans = new ArrayList<>();
     try (SdkTracerProvider provider = provider(RESOURCE, SpanLimits.getDefault(), spans)) {
       for (int i = 0; i < 50; i++) {
@@ -209,15 +213,22 @@ class OtlpSpansEncoderTest {
       }
     }
     OtlpSpansEncoder encoder = new OtlpSpansEncoder();
-    for (int from = 0; from < spans.size(); from += 7) {
+    List<SpanData> first = spans.subList(0, 20);
+    EncodedRequest inFlight = encoder.encode(first);
+    for (int from = 20; from < spans.size(); from += 7) {
       List<SpanData> batch = spans.subList(from, Math.min(spans.size(), from + 7));
-      assertThat(encoder.encode(batch)).isEqualTo(sdkBytes(batch));
+      EncodedRequest request = encoder.encode(batch);
+      assertThat(request.toByteArray()).isEqualTo(sdkBytes(batch));
+      request.release();
     }
+    assertThat(inFlight.toByteArray()).isEqualTo(sdkBytes(first));
+    inFlight.release();
+    assertThat(encoder.encode(first).toByteArray()).isEqualTo(sdkBytes(first));
   }
 
   private static void assertSameBytesAsTheSdk(List<SpanData> spans) throws IOException {
     byte[] expected = sdkBytes(spans);
-    assertThat(new OtlpSpansEncoder().encode(spans)).isEqualTo(expected);
+    assertThat(new OtlpSpansEncoder().encode(spans).toByteArray()).isEqualTo(expected);
     LowAllocationTraceRequestMarshaler lowAllocation = new LowAllocationTraceRequestMarshaler();
     lowAllocation.initialize(spans);
     ByteArrayOutputStream reusable = new ByteArrayOutputStream();
