@@ -97,6 +97,11 @@ public final class OtlpSpansEncoder {
   private static final int BATCH_LENGTH_BYTES = 3;
 
   private static final int INITIAL_BUFFER_BYTES = 64 * 1024;
+  /**
+   * A buffer larger than this is left to the collector rather than kept: batches made larger than
+   * the agent's default (1,024 spans, about 450 KiB) do not pin their largest request's memory.
+   */
+  private static final int MAX_KEPT_BUFFER_BYTES = 2 * 1024 * 1024;
 
   private final ProtoWriter out = new ProtoWriter();
   /**
@@ -137,10 +142,16 @@ public final class OtlpSpansEncoder {
         out.endMessage(resourceSpans);
       }
     } catch (UnsupportedValueException e) {
-      spare.set(out.buffer());
+      keep(out.buffer());
       return null;
     }
-    return new EncodedRequest(out.buffer(), out.size(), spare::set);
+    return new EncodedRequest(out.buffer(), out.size(), this::keep);
+  }
+
+  private void keep(byte[] buffer) {
+    if (buffer.length <= MAX_KEPT_BUFFER_BYTES) {
+      spare.set(buffer);
+    }
   }
 
   /**
