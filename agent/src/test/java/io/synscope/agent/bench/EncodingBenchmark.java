@@ -7,8 +7,8 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.internal.otlp.traces.LowAllocationTraceRequestMarshaler;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.common.export.MessageWriter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.synscope.agent.export.otlp.EncodedRequest;
 import io.synscope.agent.export.otlp.OtlpSpansEncoder;
 import io.synscope.agent.testing.CapturedSpans;
@@ -26,9 +26,9 @@ import java.util.Locale;
  * OTLP exporter uses by default, {@code LowAllocationTraceRequestMarshaler}) against the agent's
  * {@link OtlpSpansEncoder}, each as its exporter uses it (encoded, then written to the sender's
  * stream), side by side in one JVM, in rounds whose order alternates. A batch is the agent's
- * default (1,024 spans): half {@code tcp.connect} spans, half {@code tcp.accept},
- * with the attributes the agent sets, one connect in 16 refused (an exception event, an error
- * status). Before measuring, both must give the same bytes.
+ * default (1,024 spans): half {@code tcp.connect} spans, half {@code tcp.accept}, with the
+ * attributes the agent sets, one connect in 16 refused (an exception event, an error status).
+ * Before measuring, both must give the same bytes.
  *
  * <p>Run with {@code mvn -B -pl agent -am -Pbenchmark-encoding verify}. Settings: {@code
  * bench.rounds} (15), {@code bench.warmupRounds} (5), {@code bench.roundMillis} (500, per variant
@@ -37,6 +37,7 @@ import java.util.Locale;
  */
 public final class EncodingBenchmark {
   private static final int BATCH = 1024;
+
   /**
    * Batches cycled through, so that trace ids repeat only every 32,768 spans: the SDK's marshaler
    * keeps a per-thread cache of trace ids' bytes, which in an agent that starts a trace per
@@ -75,7 +76,9 @@ public final class EncodingBenchmark {
     System.out.printf(
         Locale.ROOT,
         "Batches: %d of %d spans, every trace new; %.0f bytes of request a span%n",
-        BATCHES, BATCH, bytes / (double) (BATCHES * BATCH));
+        BATCHES,
+        BATCH,
+        bytes / (double) (BATCHES * BATCH));
 
     double[][] cpu = new double[2][rounds];
     double[][] alloc = new double[2][rounds];
@@ -100,7 +103,10 @@ public final class EncodingBenchmark {
     System.out.printf(
         Locale.ROOT,
         "Encoder / SDK, CPU per span: %.2f (rounds %.2f .. %.2f), medians of %d rounds%n",
-        Medians.median(ratio), Medians.min(ratio), Medians.max(ratio), rounds);
+        Medians.median(ratio),
+        Medians.min(ratio),
+        Medians.max(ratio),
+        rounds);
     Machine.printLoad("after");
   }
 
@@ -108,12 +114,16 @@ public final class EncodingBenchmark {
     System.out.printf(
         Locale.ROOT,
         "%-34s %12.0f %8.0f .. %7.0f %14.0f%n",
-        name, Medians.median(cpu), Medians.min(cpu), Medians.max(cpu), Medians.median(alloc));
+        name,
+        Medians.median(cpu),
+        Medians.min(cpu),
+        Medians.max(cpu),
+        Medians.median(alloc));
   }
 
   /** As the SDK's exporter and sender do: the marshaler prepared, then written to the stream. */
-  private double[] measureSdk(
-      LowAllocationTraceRequestMarshaler sdk, List<List<SpanData>> batches) throws IOException {
+  private double[] measureSdk(LowAllocationTraceRequestMarshaler sdk, List<List<SpanData>> batches)
+      throws IOException {
     long[] start = snapshot();
     long encoded = 0;
     long sink = 0;

@@ -5,6 +5,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanLimits;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -21,18 +22,30 @@ public final class CapturedSpans implements SpanExporter, AutoCloseable {
   private final SdkTracerProvider provider;
 
   public CapturedSpans(String serviceName) {
+    this(
+        Resource.create(
+            io.opentelemetry.api.common.Attributes.of(
+                AttributeKey.stringKey("service.name"), serviceName)),
+        SpanLimits.getDefault());
+  }
+
+  /** An SDK with this resource and these limits; other providers may export here too. */
+  public CapturedSpans(Resource resource, SpanLimits limits) {
     provider =
         SdkTracerProvider.builder()
-            .setResource(
-                Resource.create(
-                    io.opentelemetry.api.common.Attributes.of(
-                        AttributeKey.stringKey("service.name"), serviceName)))
+            .setResource(resource)
+            .setSpanLimits(limits)
             .addSpanProcessor(SimpleSpanProcessor.create(this))
             .build();
   }
 
   public Tracer tracer() {
     return provider.get("io.synscope", "1.2.3");
+  }
+
+  /** The SDK's tracer provider, for tracers of other scopes. */
+  public SdkTracerProvider provider() {
+    return provider;
   }
 
   public synchronized List<SpanData> spans() {

@@ -9,9 +9,9 @@ import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
- * An OTLP request the {@link OtlpSpansEncoder} wrote: the first {@code length} bytes of its
- * buffer, handed to the SDK's exporter as they are, and the buffer handed back to the encoder
- * once the request is done with.
+ * An OTLP request the {@link OtlpSpansEncoder} wrote: the first {@code length} bytes of its buffer,
+ * handed to the SDK's exporter as they are, and the buffer handed back to the encoder once the
+ * request is done with.
  */
 public final class EncodedRequest extends Marshaler {
   private final byte[] buffer;

@@ -10,10 +10,9 @@ import java.util.Collection;
 
 /**
  * The SDK's OTLP/HTTP span exporter with its requests encoded by {@link OtlpSpansEncoder}: the
- * endpoint, headers, compression, TLS, timeout, retries, the exporter's own metrics and its
- * failure lines all stay the SDK's, from the same configuration; only the encoding is done here,
- * at less than the SDK's cost. A batch the encoder cannot write goes through the SDK's exporter
- * whole.
+ * endpoint, headers, compression, TLS, timeout, retries, the exporter's own metrics and its failure
+ * lines all stay the SDK's, from the same configuration; only the encoding is done here, at less
+ * than the SDK's cost. A batch the encoder cannot write goes through the SDK's exporter whole.
  */
 public final class EncodedSpanExporter implements SpanExporter {
   private final OtlpHttpSpanExporter sdkExporter;
@@ -35,7 +34,8 @@ public final class EncodedSpanExporter implements SpanExporter {
       return exporter;
     }
     try {
-      HttpExporter http = (HttpExporter) field(OtlpHttpSpanExporter.class, "delegate").get(exporter);
+      HttpExporter http =
+          (HttpExporter) field(OtlpHttpSpanExporter.class, "delegate").get(exporter);
       if (field(HttpExporter.class, "exportAsJson").getBoolean(http)) {
         return exporter;
       }

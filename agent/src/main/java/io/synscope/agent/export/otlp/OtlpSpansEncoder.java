@@ -31,9 +31,9 @@ import java.util.function.BiConsumer;
 /**
  * Encodes spans as an OTLP {@code ExportTraceServiceRequest} (opentelemetry/proto/collector/trace/
  * v1/trace_service.proto, trace/v1/trace.proto), byte for byte what the SDK's own marshalers write
- * for the same spans, in one pass over them and without the SDK's per-span marshaler objects or
- * its cache of trace ids. The agent exports tens of thousands of connection spans a second, and
- * the SDK's marshaling was most of the exporting threads' time.
+ * for the same spans, in one pass over them and without the SDK's per-span marshaler objects or its
+ * cache of trace ids. The agent exports tens of thousands of connection spans a second, and the
+ * SDK's marshaling was most of the exporting threads' time.
  *
  * <p>Resources and instrumentation scopes, a handful per process, are written by the SDK's
  * marshalers and their bytes kept. One encoder per exporter, whose exports the batch processor
@@ -93,10 +93,12 @@ public final class OtlpSpansEncoder {
 
   /** Bytes reserved for a span's length: two hold up to 16 KiB, more than a connection span. */
   private static final int SPAN_LENGTH_BYTES = 2;
+
   /** Bytes reserved for the length of a resource's or scope's spans, all of a batch. */
   private static final int BATCH_LENGTH_BYTES = 3;
 
   private static final int INITIAL_BUFFER_BYTES = 64 * 1024;
+
   /**
    * A buffer larger than this is left to the collector rather than kept: batches made larger than
    * the agent's default (1,024 spans, about 450 KiB) do not pin their largest request's memory.
@@ -104,11 +106,13 @@ public final class OtlpSpansEncoder {
   private static final int MAX_KEPT_BUFFER_BYTES = 2 * 1024 * 1024;
 
   private final ProtoWriter out = new ProtoWriter();
+
   /**
-   * The buffer of a request that was sent, for the next one: a batch of the agent's spans is a
-   * few hundred KiB, which would otherwise be a new array, zeroed, per export.
+   * The buffer of a request that was sent, for the next one: a batch of the agent's spans is a few
+   * hundred KiB, which would otherwise be a new array, zeroed, per export.
    */
   private final AtomicReference<byte[]> spare = new AtomicReference<>();
+
   private final AttributeWriter attributeWriter = new AttributeWriter();
   private Resource lastResource;
   private byte[] lastResourceBytes;
@@ -116,8 +120,8 @@ public final class OtlpSpansEncoder {
   private byte[] lastScopeBytes;
 
   /**
-   * The request, or null when a span holds something this encoder does not write (an attribute
-   * of a type newer than it): the caller then lets the SDK encode the batch. {@link
+   * The request, or null when a span holds something this encoder does not write (an attribute of a
+   * type newer than it): the caller then lets the SDK encode the batch. {@link
    * EncodedRequest#release} gives its buffer back once it has been sent.
    */
   public synchronized EncodedRequest encode(Collection<SpanData> spans) {
@@ -161,8 +165,7 @@ public final class OtlpSpansEncoder {
    */
   private static Map<Resource, Map<InstrumentationScopeInfo, List<SpanData>>> group(
       Collection<SpanData> spans) {
-    Map<Resource, Map<InstrumentationScopeInfo, List<SpanData>>> byResource =
-        new LinkedHashMap<>();
+    Map<Resource, Map<InstrumentationScopeInfo, List<SpanData>>> byResource = new LinkedHashMap<>();
     if (spans.isEmpty()) {
       return byResource;
     }
@@ -206,7 +209,8 @@ public final class OtlpSpansEncoder {
     writeFixed64(SPAN_START_TIME, span.getStartEpochNanos());
     writeFixed64(SPAN_END_TIME, span.getEndEpochNanos());
     writeAttributes(SPAN_ATTRIBUTES, span.getAttributes());
-    writeUint32(SPAN_DROPPED_ATTRIBUTES, span.getTotalAttributeCount() - span.getAttributes().size());
+    writeUint32(
+        SPAN_DROPPED_ATTRIBUTES, span.getTotalAttributeCount() - span.getAttributes().size());
     List<EventData> events = span.getEvents();
     for (int i = 0; i < events.size(); i++) {
       writeEvent(events.get(i));

@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Writes protocol buffers' wire format into one growing array, in a single pass: a nested
- * message's length is written after its content, which is moved when the length takes more bytes
- * than were reserved for it (rarely: a span reserves two, enough for 16 KiB).
+ * Writes protocol buffers' wire format into one growing array, in a single pass: a nested message's
+ * length is written after its content, which is moved when the length takes more bytes than were
+ * reserved for it (rarely: a span reserves two, enough for 16 KiB).
  */
 final class ProtoWriter {
   static final int VARINT = 0;
@@ -102,8 +102,8 @@ final class ProtoWriter {
   }
 
   /**
-   * A lowercase hex id (a trace or span id as the API keeps it) as the bytes it spells, with
-   * their length before them.
+   * A lowercase hex id (a trace or span id as the API keeps it) as the bytes it spells, with their
+   * length before them.
    */
   void hexBytesValue(String hex) {
     int n = hex.length() / 2;

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The SDK's OTLP/HTTP exporter with the agent's encoder in it, against a real receiver: the
- * spans arrive as the SDK's own exporter sends them, under the same configuration.
+ * The SDK's OTLP/HTTP exporter with the agent's encoder in it, against a real receiver: the spans
+ * arrive as the SDK's own exporter sends them, under the same configuration.
  */
 class EncodedSpanExporterTest {
   @Test

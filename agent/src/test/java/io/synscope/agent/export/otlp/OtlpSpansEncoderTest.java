@@ -15,13 +15,13 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.exporter.internal.otlp.traces.LowAllocationTraceRequestMarshaler;
 import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanLimits;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.synscope.agent.testing.CapturedSpans;
+import io.synscope.agent.testing.ProtobufReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -31,22 +31,25 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.synscope.agent.testing.ProtobufReader;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The encoder against the SDK's own marshalers: the same spans must give the same bytes, so what
- * a collector receives does not depend on which of the two wrote it.
+ * The encoder against the SDK's own marshalers: the same spans must give the same bytes, so what a
+ * collector receives does not depend on which of the two wrote it.
  */
 class OtlpSpansEncoderTest {
   private static final Resource RESOURCE =
-      Resource.getDefault().merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "encoder-test")));
+      Resource.getDefault()
+          .merge(
+              Resource.create(
+                  Attributes.of(AttributeKey.stringKey("service.name"), "encoder-test")));
 
   @Test
   void aConnectionSpanWithItsParentAndAFailure() throws IOException {
-    List<SpanData> spans = new ArrayList<>();
-    try (SdkTracerProvider provider = provider(RESOURCE, SpanLimits.getDefault(), spans)) {
+    List<SpanData> spans;
+    try (CapturedSpans captured = new CapturedSpans(RESOURCE, SpanLimits.getDefault())) {
+      SdkTracerProvider provider = captured.provider();
       Tracer tracer = provider.get("io.synscope", "1.2.3");
       SpanContext remote =
           SpanContext.createFromRemoteParent(
@@ -70,14 +73,16 @@ class OtlpSpansEncoderTest {
       span.setStatus(StatusCode.ERROR, "Connection refused");
       span.end(1_700_000_000_223_456_789L, TimeUnit.NANOSECONDS);
       tracer.spanBuilder("tcp.accept").setSpanKind(SpanKind.SERVER).setNoParent().startSpan().end();
+      spans = captured.spans();
     }
     assertSameBytesAsTheSdk(spans);
   }
 
   @Test
   void everyAttributeTypeEventsLinksAndTextBeyondAscii() throws IOException {
-    List<SpanData> spans = new ArrayList<>();
-    try (SdkTracerProvider provider = provider(RESOURCE, SpanLimits.getDefault(), spans)) {
+    List<SpanData> spans;
+    try (CapturedSpans captured = new CapturedSpans(RESOURCE, SpanLimits.getDefault())) {
+      SdkTracerProvider provider = captured.provider();
       Tracer tracer = provider.get("scope");
       SpanContext linked =
           SpanContext.create(
@@ -118,13 +123,14 @@ class OtlpSpansEncoderTest {
       for (SpanKind kind : SpanKind.values()) {
         tracer.spanBuilder(kind.name()).setSpanKind(kind).startSpan().end();
       }
+      spans = captured.spans();
     }
     assertSameBytesAsTheSdk(spans);
   }
 
   @Test
   void droppedAttributesEventsAndLinksAreCounted() throws IOException {
-    List<SpanData> spans = new ArrayList<>();
+    List<SpanData> spans;
     SpanLimits limits =
         SpanLimits.builder()
             .setMaxNumberOfAttributes(2)
@@ -132,10 +138,14 @@ class OtlpSpansEncoderTest {
             .setMaxNumberOfLinks(1)
             .setMaxNumberOfAttributesPerEvent(1)
             .build();
-    try (SdkTracerProvider provider = provider(RESOURCE, limits, spans)) {
+    try (CapturedSpans captured = new CapturedSpans(RESOURCE, limits)) {
+      SdkTracerProvider provider = captured.provider();
       SpanContext other =
           SpanContext.create(
-              "33333333333333333333333333333333", "4444444444444444", TraceFlags.getSampled(), TraceState.getDefault());
+              "33333333333333333333333333333333",
+              "4444444444444444",
+              TraceFlags.getSampled(),
+              TraceState.getDefault());
       Span span =
           provider
               .get("limits")
@@ -146,26 +156,40 @@ class OtlpSpansEncoderTest {
               .setAttribute("b", 2L)
               .setAttribute("c", 3L)
               .startSpan();
-      span.addEvent("first", Attributes.of(AttributeKey.longKey("x"), 1L, AttributeKey.longKey("y"), 2L));
+      span.addEvent(
+          "first", Attributes.of(AttributeKey.longKey("x"), 1L, AttributeKey.longKey("y"), 2L));
       span.addEvent("second");
       span.end();
+      spans = captured.spans();
     }
     assertSameBytesAsTheSdk(spans);
   }
 
   /**
    * The SDK groups by identity in an IdentityHashMap, so its order of resources and scopes is
-   * arbitrary; the encoder's is the order they first come in. Each resource and scope must hold
-   * the same spans in the same order.
+   * arbitrary; the encoder's is the order they first come in. Each resource and scope must hold the
+   * same spans in the same order.
    */
   @Test
   void spansOfSeveralResourcesAndScopesAreGroupedInTheOrderTheyCome() throws IOException {
-    List<SpanData> spans = new ArrayList<>();
+    List<SpanData> spans;
     Resource other =
-        Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "other"), "https://opentelemetry.io/schemas/1.24.0");
-    try (SdkTracerProvider first = provider(RESOURCE, SpanLimits.getDefault(), spans);
-        SdkTracerProvider second = provider(other, SpanLimits.getDefault(), spans)) {
-      Tracer a = first.tracerBuilder("a").setInstrumentationVersion("1").setSchemaUrl("https://opentelemetry.io/schemas/1.21.0").build();
+        Resource.create(
+            Attributes.of(AttributeKey.stringKey("service.name"), "other"),
+            "https://opentelemetry.io/schemas/1.24.0");
+    try (CapturedSpans captured = new CapturedSpans(RESOURCE, SpanLimits.getDefault());
+        SdkTracerProvider second =
+            SdkTracerProvider.builder()
+                .setResource(other)
+                .addSpanProcessor(SimpleSpanProcessor.create(captured))
+                .build()) {
+      SdkTracerProvider first = captured.provider();
+      Tracer a =
+          first
+              .tracerBuilder("a")
+              .setInstrumentationVersion("1")
+              .setSchemaUrl("https://opentelemetry.io/schemas/1.21.0")
+              .build();
       Tracer b = first.get("b");
       Tracer c = second.get("c");
       a.spanBuilder("1").startSpan().end();
@@ -173,9 +197,11 @@ class OtlpSpansEncoderTest {
       b.spanBuilder("3").startSpan().end();
       a.spanBuilder("4").startSpan().end();
       c.spanBuilder("5").startSpan().end();
+      spans = captured.spans();
     }
     byte[] encoded = new OtlpSpansEncoder().encode(spans).toByteArray();
-    assertThat(spansByResourceAndScope(encoded)).isEqualTo(spansByResourceAndScope(sdkBytes(spans)));
+    assertThat(spansByResourceAndScope(encoded))
+        .isEqualTo(spansByResourceAndScope(sdkBytes(spans)));
     assertThat(spansByResourceAndScope(encoded).keySet())
         .extracting(key -> key.substring(key.lastIndexOf(' ') + 1))
         .containsExactly("a", "b", "c");
@@ -183,14 +209,16 @@ class OtlpSpansEncoderTest {
 
   @Test
   void anAttributeOfAnyValueIsLeftToTheSdk() {
-    List<SpanData> spans = new ArrayList<>();
-    try (SdkTracerProvider provider = provider(RESOURCE, SpanLimits.getDefault(), spans)) {
+    List<SpanData> spans;
+    try (CapturedSpans captured = new CapturedSpans(RESOURCE, SpanLimits.getDefault())) {
+      SdkTracerProvider provider = captured.provider();
       provider
           .get("values")
           .spanBuilder("with a map value")
           .setAttribute(AttributeKey.valueKey("map"), Value.of(java.util.Map.of("k", Value.of(1L))))
           .startSpan()
           .end();
+      spans = captured.spans();
     }
     assertThat(new OtlpSpansEncoder().encode(spans)).isNull();
   }
@@ -206,11 +234,18 @@ class OtlpSpansEncoderTest {
    */
   @Test
   void oneEncoderEncodesBatchAfterBatchReusingOnlyReleasedBuffers() throws IOException {
-    List<SpanData> spans = new ArrayList<>();
-    try (SdkTracerProvider provider = provider(RESOURCE, SpanLimits.getDefault(), spans)) {
+    List<SpanData> spans;
+    try (CapturedSpans captured = new CapturedSpans(RESOURCE, SpanLimits.getDefault())) {
+      SdkTracerProvider provider = captured.provider();
       for (int i = 0; i < 50; i++) {
-        provider.get("batches").spanBuilder("span " + i).setAttribute("i", (long) i).startSpan().end();
+        provider
+            .get("batches")
+            .spanBuilder("span " + i)
+            .setAttribute("i", (long) i)
+            .startSpan()
+            .end();
       }
+      spans = captured.spans();
     }
     OtlpSpansEncoder encoder = new OtlpSpansEncoder();
     List<SpanData> first = spans.subList(0, 20);
@@ -284,37 +319,5 @@ class OtlpSpansEncoderTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     TraceRequestMarshaler.create(spans).writeBinaryTo(bytes);
     return bytes.toByteArray();
-  }
-
-  private static SdkTracerProvider provider(Resource resource, SpanLimits limits, List<SpanData> into) {
-    return SdkTracerProvider.builder()
-        .setResource(resource)
-        .setSpanLimits(limits)
-        .addSpanProcessor(SimpleSpanProcessor.create(new Collecting(into)))
-        .build();
-  }
-
-  private static final class Collecting implements SpanExporter {
-    private final List<SpanData> into;
-
-    Collecting(List<SpanData> into) {
-      this.into = into;
-    }
-
-    @Override
-    public CompletableResultCode export(Collection<SpanData> spans) {
-      into.addAll(spans);
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode flush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
-    }
   }
 }
