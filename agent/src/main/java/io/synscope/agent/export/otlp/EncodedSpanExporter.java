@@ -5,6 +5,7 @@ import io.opentelemetry.exporter.otlp.internal.HttpExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.synscope.agent.AgentLog;
 import java.lang.reflect.Field;
 import java.util.Collection;
 
@@ -53,7 +54,16 @@ public final class EncodedSpanExporter implements SpanExporter {
 
   @Override
   public CompletableResultCode export(Collection<SpanData> spans) {
-    EncodedRequest request = encoder.encode(spans);
+    EncodedRequest request;
+    try {
+      request = encoder.encode(spans);
+    } catch (RuntimeException e) {
+      // Spans of some other SpanData implementation than the SDK's may break what the encoder
+      // takes for granted; the SDK's encoding then has them.
+      AgentLog.warnOnce(
+          "otlp:encode", "the agent's OTLP encoding failed; the SDK's encodes the spans: " + e);
+      request = null;
+    }
     if (request == null) {
       return sdkExporter.export(spans);
     }
