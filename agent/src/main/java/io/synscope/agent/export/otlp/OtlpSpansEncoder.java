@@ -130,11 +130,11 @@ public final class OtlpSpansEncoder {
     try {
       for (Map.Entry<Resource, Map<InstrumentationScopeInfo, List<SpanData>>> resource :
           group(spans).entrySet()) {
-        int resourceSpans = out.beginMessage(REQUEST_RESOURCE_SPANS, BATCH_LENGTH_BYTES);
+        long resourceSpans = out.beginMessage(REQUEST_RESOURCE_SPANS, BATCH_LENGTH_BYTES);
         writeMessageBytes(RESOURCE_SPANS_RESOURCE, resourceBytes(resource.getKey()));
         for (Map.Entry<InstrumentationScopeInfo, List<SpanData>> scope :
             resource.getValue().entrySet()) {
-          int scopeSpans = out.beginMessage(RESOURCE_SPANS_SCOPE_SPANS, BATCH_LENGTH_BYTES);
+          long scopeSpans = out.beginMessage(RESOURCE_SPANS_SCOPE_SPANS, BATCH_LENGTH_BYTES);
           writeMessageBytes(SCOPE_SPANS_SCOPE, scopeBytes(scope.getKey()));
           for (SpanData span : scope.getValue()) {
             writeSpan(span);
@@ -195,7 +195,7 @@ public final class OtlpSpansEncoder {
   }
 
   private void writeSpan(SpanData span) {
-    int message = out.beginMessage(SCOPE_SPANS_SPANS, SPAN_LENGTH_BYTES);
+    long message = out.beginMessage(SCOPE_SPANS_SPANS, SPAN_LENGTH_BYTES);
     SpanContext context = span.getSpanContext();
     SpanContext parent = span.getParentSpanContext();
     writeHexBytes(SPAN_TRACE_ID, context.getTraceId());
@@ -227,7 +227,7 @@ public final class OtlpSpansEncoder {
   }
 
   private void writeEvent(EventData event) {
-    int message = out.beginMessage(SPAN_EVENTS, SPAN_LENGTH_BYTES);
+    long message = out.beginMessage(SPAN_EVENTS, SPAN_LENGTH_BYTES);
     writeFixed64(EVENT_TIME, event.getEpochNanos());
     writeString(EVENT_NAME, event.getName());
     writeAttributes(EVENT_ATTRIBUTES, event.getAttributes());
@@ -237,7 +237,7 @@ public final class OtlpSpansEncoder {
   }
 
   private void writeLink(LinkData link) {
-    int message = out.beginMessage(SPAN_LINKS, SPAN_LENGTH_BYTES);
+    long message = out.beginMessage(SPAN_LINKS, SPAN_LENGTH_BYTES);
     SpanContext context = link.getSpanContext();
     writeHexBytes(LINK_TRACE_ID, context.getTraceId());
     writeHexBytes(LINK_SPAN_ID, context.getSpanId());
@@ -250,7 +250,7 @@ public final class OtlpSpansEncoder {
   }
 
   private void writeStatus(StatusData status) {
-    int message = out.beginMessage(SPAN_STATUS, 1);
+    long message = out.beginMessage(SPAN_STATUS, 1);
     writeString(STATUS_MESSAGE, status.getDescription());
     writeEnum(STATUS_CODE, code(status.getStatusCode()));
     out.endMessage(message);
@@ -274,7 +274,7 @@ public final class OtlpSpansEncoder {
       if (type == AttributeType.VALUE) {
         throw UnsupportedValueException.INSTANCE;
       }
-      int keyValue = out.beginMessage(field, 1);
+      long keyValue = out.beginMessage(field, 1);
       out.tag(KEY_VALUE_KEY, ProtoWriter.LEN);
       if (key instanceof InternalAttributeKeyImpl) {
         byte[] utf8 = ((InternalAttributeKeyImpl<?>) key).getKeyUtf8();
@@ -283,7 +283,7 @@ public final class OtlpSpansEncoder {
       } else {
         out.stringValue(key.getKey());
       }
-      int anyValue = out.beginMessage(KEY_VALUE_VALUE, 1);
+      long anyValue = out.beginMessage(KEY_VALUE_VALUE, 1);
       switch (type) {
         case STRING:
           out.tag(ANY_STRING, ProtoWriter.LEN);
@@ -312,9 +312,9 @@ public final class OtlpSpansEncoder {
     }
 
     private void writeArray(AttributeType type, List<?> values) {
-      int array = out.beginMessage(ANY_ARRAY, 1);
+      long array = out.beginMessage(ANY_ARRAY, 1);
       for (int i = 0; i < values.size(); i++) {
-        int element = out.beginMessage(ARRAY_VALUES, 1);
+        long element = out.beginMessage(ARRAY_VALUES, 1);
         Object v = values.get(i);
         switch (type) {
           case STRING_ARRAY:

@@ -117,17 +117,17 @@ final class ProtoWriter {
   }
 
   /** Starts a length-delimited field; returns what {@link #endMessage} needs. */
-  int beginMessage(int field, int reserved) {
+  long beginMessage(int field, int reserved) {
     tag(field, LEN);
     ensure(reserved);
     pos += reserved;
-    return (pos << 3) | reserved;
+    return ((long) pos << 3) | reserved;
   }
 
   /** Ends the field {@link #beginMessage} started: writes its length before its content. */
-  void endMessage(int mark) {
-    int reserved = mark & 7;
-    int contentStart = mark >>> 3;
+  void endMessage(long mark) {
+    int reserved = (int) (mark & 7);
+    int contentStart = (int) (mark >>> 3);
     int length = pos - contentStart;
     int needed = varintSize(length);
     if (needed != reserved) {

@@ -98,6 +98,7 @@ class OtlpSpansEncoderTest {
               .addLink(Span.current().getSpanContext())
               .setAttribute("empty", "")
               .setAttribute("unicode", "Grüße, 世界 \uD83D\uDE00")
+              .setAttribute("lone surrogates", "a\uD800b\uDC00c\uD83D")
               .setAttribute("long.text", "x".repeat(300))
               .setAttribute("bool.true", true)
               .setAttribute("bool.false", false)
