@@ -133,8 +133,14 @@ final class ConnectSpans {
   private static String serverAddress(InetSocketAddress remote) {
     String host = remote.getHostString();
     InetAddress a = remote.getAddress();
-    if (a != null && host.equals(a.getHostAddress())) {
-      return IpAddresses.text(a);
+    if (a == null) {
+      return host;
+    }
+    // A literal as ss prints it (any IPv4 literal) needs no formatting of the address: the text
+    // is cached. An IPv6 one in the JDK's long form is compared in that form.
+    String text = IpAddresses.text(a);
+    if (host.equals(text) || (host.indexOf(':') >= 0 && host.equals(a.getHostAddress()))) {
+      return text;
     }
     return host;
   }
