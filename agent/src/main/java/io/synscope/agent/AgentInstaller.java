@@ -12,6 +12,7 @@ import io.synscope.agent.listen.ListenerPoller;
 import io.synscope.agent.metrics.AgentMetrics;
 import io.synscope.agent.trace.ApplicationContexts;
 import io.synscope.agent.trace.ConnectionTracer;
+import io.synscope.agent.trace.SpanThreshold;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +98,7 @@ public final class AgentInstaller {
               metrics.exported(),
               config.getBoolean(AgentOption.TRACE_CONNECT),
               config.getBoolean(AgentOption.TRACE_ACCEPT),
+              SpanThreshold.of(config.getDuration(AgentOption.TRACE_MIN_DURATION)),
               config.getBoolean(AgentOption.CONNECTION_SPANS)));
       phase("tracer", startNanos);
       if (lateAttach) {
@@ -123,17 +125,26 @@ public final class AgentInstaller {
     }
   }
 
-  /** What the tracer makes spans of, e.g. {@code tracing TCP connects and accepts}. */
+  /**
+   * What the tracer makes spans of, e.g. {@code tracing TCP connects and accepts}, or {@code
+   * tracing TCP connects only (those of 200 ms or more, failed, or with a handshake packet sent
+   * again)}.
+   */
   private static String traced(AgentConfig config) {
     boolean connects = config.getBoolean(AgentOption.TRACE_CONNECT);
     boolean accepts = config.getBoolean(AgentOption.TRACE_ACCEPT);
-    if (connects && accepts) {
-      return "tracing TCP connects and accepts";
+    if (!connects && !accepts) {
+      return "tracing no connect or accept (synscope.trace.connect and synscope.trace.accept off)";
     }
-    if (connects || accepts) {
-      return "tracing TCP " + (connects ? "connects" : "accepts") + " only";
-    }
-    return "tracing no connect or accept (synscope.trace.connect and synscope.trace.accept off)";
+    String minimum =
+        SpanThreshold.of(config.getDuration(AgentOption.TRACE_MIN_DURATION)).describe();
+    String what =
+        connects && accepts ? "connects and accepts" : connects ? "connects only" : "accepts only";
+    return "tracing TCP "
+        + what
+        + (minimum.isEmpty()
+            ? ""
+            : " (those of " + minimum + " or more, failed, or with a handshake packet sent again)");
   }
 
   /** Lets go of the application: nothing more is woven, and no connect waits for the agent. */

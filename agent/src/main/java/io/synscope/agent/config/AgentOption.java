@@ -19,6 +19,14 @@ public enum AgentOption {
       "synscope.trace.connect", OptionType.BOOLEAN, "true", "make a tcp.connect span per connect"),
   TRACE_ACCEPT(
       "synscope.trace.accept", OptionType.BOOLEAN, "true", "make a tcp.accept span per accept"),
+  TRACE_MIN_DURATION(
+      "synscope.trace.min.duration",
+      OptionType.OPTIONAL_DURATION,
+      "",
+      "make tcp.connect and tcp.accept spans only for connections whose connect took, or whose"
+          + " wait in the accept queue lasted, at least this long, or that failed or had a"
+          + " handshake packet retransmitted (every connection when empty); the meters count"
+          + " every connection"),
   CONNECTION_SPANS(
       "synscope.connection.spans",
       OptionType.BOOLEAN,

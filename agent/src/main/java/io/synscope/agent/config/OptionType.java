@@ -34,26 +34,13 @@ public enum OptionType {
   DURATION("a duration such as 500ms, 1s or 2m") {
     @Override
     Object parse(String text) {
-      String t = text.trim().toLowerCase(Locale.ROOT);
-      long n;
-      Duration d;
-      if (t.endsWith("ms")) {
-        n = Long.parseLong(t.substring(0, t.length() - 2));
-        d = Duration.ofMillis(n);
-      } else if (t.endsWith("s")) {
-        n = Long.parseLong(t.substring(0, t.length() - 1));
-        d = Duration.ofSeconds(n);
-      } else if (t.endsWith("m")) {
-        n = Long.parseLong(t.substring(0, t.length() - 1));
-        d = Duration.ofMinutes(n);
-      } else {
-        n = Long.parseLong(t);
-        d = Duration.ofMillis(n);
-      }
-      if (n <= 0) {
-        throw new IllegalArgumentException();
-      }
-      return d;
+      return positiveDuration(text);
+    }
+  },
+  OPTIONAL_DURATION("a duration such as 10ms or 1s, or empty for none") {
+    @Override
+    Object parse(String text) {
+      return text.isBlank() ? Duration.ZERO : positiveDuration(text);
     }
   },
   PROBE_SOURCE("auto, netlink or proc") {
@@ -86,4 +73,28 @@ public enum OptionType {
 
   /** Parses the text; throws IllegalArgumentException (or NumberFormatException) when invalid. */
   abstract Object parse(String text);
+
+  /** {@code 500ms}, {@code 1s}, {@code 2m}, or a bare number of milliseconds; more than zero. */
+  private static Duration positiveDuration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    long n;
+    Duration d;
+    if (t.endsWith("ms")) {
+      n = Long.parseLong(t.substring(0, t.length() - 2));
+      d = Duration.ofMillis(n);
+    } else if (t.endsWith("s")) {
+      n = Long.parseLong(t.substring(0, t.length() - 1));
+      d = Duration.ofSeconds(n);
+    } else if (t.endsWith("m")) {
+      n = Long.parseLong(t.substring(0, t.length() - 1));
+      d = Duration.ofMinutes(n);
+    } else {
+      n = Long.parseLong(t);
+      d = Duration.ofMillis(n);
+    }
+    if (n <= 0) {
+      throw new IllegalArgumentException();
+    }
+    return d;
+  }
 }

@@ -21,16 +21,23 @@ final class ConnectSpans {
   private final NanoClock clock;
   private final TcpMetrics metrics;
   private final int synRetransmitsBeforeGivingUp;
+  private final SpanThreshold threshold;
 
   /**
    * @param synRetransmitsBeforeGivingUp the SYNs the kernel sends again before ETIMEDOUT, or -1
+   * @param threshold which connects get a span
    */
   ConnectSpans(
-      Tracer tracer, NanoClock clock, TcpMetrics metrics, int synRetransmitsBeforeGivingUp) {
+      Tracer tracer,
+      NanoClock clock,
+      TcpMetrics metrics,
+      int synRetransmitsBeforeGivingUp,
+      SpanThreshold threshold) {
     this.tracer = tracer;
     this.clock = clock;
     this.metrics = metrics;
     this.synRetransmitsBeforeGivingUp = synRetransmitsBeforeGivingUp;
+    this.threshold = threshold;
   }
 
   /**
@@ -39,7 +46,8 @@ final class ConnectSpans {
    * @param local the connection's local end, null when it failed
    * @param info the socket's tcp_info at the end (on failure: just before the JDK closed it), or
    *     null when the kernel could not be asked
-   * @return the span's context, the parent of the connection's lifetime span
+   * @return the span's context, the parent of the connection's lifetime span; the parent's when
+   *     the connect was below the threshold
    */
   SpanContext end(
       String api,
@@ -51,6 +59,19 @@ final class ConnectSpans {
       long endNanos,
       Throwable thrown,
       TcpInfo info) {
+    InetAddress peer = remote.getAddress(); // null when unresolved
+    if (peer == null) {
+      info = null; // the name never resolved: no SYN was sent, the kernel has nothing to say
+    }
+    String errorType = thrown == null ? null : ErrorTypes.of(thrown);
+    long synRetransmits = synRetransmits(info, errorType);
+    metrics.recordConnect(endNanos - startNanos, errorType);
+    if (synRetransmits >= 0) {
+      metrics.recordSynRetransmits(synRetransmits);
+    }
+    if (!threshold.spans(endNanos - startNanos, thrown != null, synRetransmits)) {
+      return Span.fromContext(parent).getSpanContext();
+    }
     SpanBuilder b =
         tracer
             .spanBuilder(SPAN_CONNECT)
@@ -64,7 +85,6 @@ final class ConnectSpans {
     if (nonBlocking) {
       b.setAttribute(TCP_CONNECT_NONBLOCKING, true);
     }
-    InetAddress peer = remote.getAddress(); // null when unresolved
     if (peer != null) {
       b.setAttribute(NETWORK_TYPE, IpAddresses.networkType(peer))
           .setAttribute(NETWORK_PEER_ADDRESS, IpAddresses.text(peer))
@@ -74,11 +94,6 @@ final class ConnectSpans {
       b.setAttribute(NETWORK_LOCAL_ADDRESS, IpAddresses.text(local.getAddress()))
           .setAttribute(NETWORK_LOCAL_PORT, (long) local.getPort());
     }
-    if (peer == null) {
-      info = null; // the name never resolved: no SYN was sent, the kernel has nothing to say
-    }
-    String errorType = thrown == null ? null : ErrorTypes.of(thrown);
-    long synRetransmits = synRetransmits(info, errorType);
     if (synRetransmits >= 0) {
       b.setAttribute(TCP_SYN_RETRANSMITS, synRetransmits);
     }
@@ -104,10 +119,6 @@ final class ConnectSpans {
       }
     }
     span.end(clock.epochNanos(endNanos), TimeUnit.NANOSECONDS);
-    metrics.recordConnect(endNanos - startNanos, errorType);
-    if (synRetransmits >= 0) {
-      metrics.recordSynRetransmits(synRetransmits);
-    }
     return span.getSpanContext();
   }
 

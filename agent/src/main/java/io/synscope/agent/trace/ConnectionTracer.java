@@ -61,6 +61,7 @@ public final class ConnectionTracer implements SocketEvents {
   /**
    * @param metricsRead whether {@code metrics} go anywhere: when they don't and {@code
    *     connectionSpans} is off, connections are not followed to their close at all
+   * @param threshold which connects and accepts get a span
    * @param connectionSpans also make a {@code tcp.connection} span per traced connection
    */
   public ConnectionTracer(
@@ -71,14 +72,16 @@ public final class ConnectionTracer implements SocketEvents {
       boolean metricsRead,
       boolean traceConnect,
       boolean traceAccept,
+      SpanThreshold threshold,
       boolean connectionSpans) {
     NanoClock clock = NanoClock.system();
     this.parents = parents;
     this.kernel = kernel;
     this.descriptors = kernel.descriptors();
     this.connects =
-        new ConnectSpans(tracer, clock, metrics, kernel.synRetransmitsBeforeGivingUp());
-    this.accepts = new AcceptSpans(tracer, clock, metrics);
+        new ConnectSpans(
+            tracer, clock, metrics, kernel.synRetransmitsBeforeGivingUp(), threshold);
+    this.accepts = new AcceptSpans(tracer, clock, metrics, threshold);
     this.lifetimes =
         new ConnectionLifetimes(
             tracer, clock, kernel, metrics, metricsRead || connectionSpans, connectionSpans);
@@ -454,7 +457,7 @@ public final class ConnectionTracer implements SocketEvents {
             endNanos,
             info,
             infoNanos,
-            kernel.tcpInfo(listenerFd));
+            () -> kernel.tcpInfo(listenerFd));
     opened(owner, fd, false, a.establishedNanos(), a.span(), peer, local);
   }
 

@@ -58,6 +58,27 @@ class AgentConfigTest {
   }
 
   @Test
+  void theSpanThresholdIsOffWhenEmptyAndADurationOtherwise() {
+    assertThat(AgentConfig.defaults().getDuration(AgentOption.TRACE_MIN_DURATION))
+        .isEqualTo(Duration.ZERO);
+    AgentConfig set =
+        AgentConfig.resolve(
+            "trace.min.duration=250ms",
+            props("synscope.trace.min.duration", "1s"),
+            Map.of("SYNSCOPE_TRACE_MIN_DURATION", "2s"));
+    assertThat(set.getDuration(AgentOption.TRACE_MIN_DURATION)).isEqualTo(Duration.ofMillis(250));
+    assertThat(set.problems()).isEmpty();
+
+    AgentConfig bad =
+        AgentConfig.resolve(null, new Properties(), Map.of("SYNSCOPE_TRACE_MIN_DURATION", "0ms"));
+    assertThat(bad.getDuration(AgentOption.TRACE_MIN_DURATION)).isEqualTo(Duration.ZERO);
+    assertThat(bad.problems())
+        .containsExactly(
+            "bad value for SYNSCOPE_TRACE_MIN_DURATION: '0ms' (expected a duration such as 10ms"
+                + " or 1s, or empty for none); using the default (off)");
+  }
+
+  @Test
   void theProbeSourceIsReadWhateverItsCase() {
     AgentConfig c = AgentConfig.resolve("synscope.probe=PROC", new Properties(), Map.of());
 

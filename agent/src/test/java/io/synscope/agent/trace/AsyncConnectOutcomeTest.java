@@ -53,6 +53,7 @@ class AsyncConnectOutcomeTest {
             false,
             true,
             true,
+            SpanThreshold.EVERY,
             false);
     server =
         AsynchronousServerSocketChannel.open()
