@@ -159,9 +159,9 @@ public final class OtlpSpansEncoder {
   }
 
   /**
-   * Spans by resource, then by scope, in the order they first appear (the SDK's marshaler groups
-   * them the same way). The agent's batches have one resource and one scope: checked by identity
-   * first, without a map.
+   * Spans by resource, then by scope, in the order they first appear. The SDK's marshaler groups
+   * them too, by identity and in no set order; a request's meaning is the same. The agent's
+   * batches have one resource and one scope: checked by identity first, without a map.
    */
   private static Map<Resource, Map<InstrumentationScopeInfo, List<SpanData>>> group(
       Collection<SpanData> spans) {
