@@ -31,7 +31,8 @@ import java.util.function.BiConsumer;
 /**
  * Encodes spans as an OTLP {@code ExportTraceServiceRequest} (opentelemetry/proto/collector/trace/
  * v1/trace_service.proto, trace/v1/trace.proto), byte for byte what the SDK's own marshalers write
- * for the same spans, in one pass over them and without the SDK's per-span marshaler objects or its
+ * for the same spans (of one resource and scope, as the agent's are; of several, the same groups
+ * in another order), in one pass over them and without the SDK's per-span marshaler objects or its
  * cache of trace ids. The agent exports tens of thousands of connection spans a second, and the
  * SDK's marshaling was most of the exporting threads' time.
  *
