@@ -1,6 +1,7 @@
 package io.synscope.agent.kernel;
 
 import io.synscope.agent.AgentLog;
+import io.synscope.agent.bootstrap.AgentThread;
 import io.synscope.probe.ProbeException;
 import io.synscope.probe.TcpInfo;
 import io.synscope.probe.linux.SocketNames;
@@ -49,13 +50,26 @@ public final class KernelFacts {
    * Prepares descriptor access. Whether getsockopt can be called (JNA loads its native library,
    * the JDK allows native access) is found at the first call, not here: loading JNA takes a tenth
    * of a second that the application's start-up need not wait for, and the listener poller's
-   * thread has usually loaded it by the time the first connection needs it.
+   * thread has usually loaded it by the time the first connection needs it. An agent thread
+   * prepares the faster way to call getsockopt where the JDK has one ({@link
+   * TcpInfoSockopt#prepare}); connections until then use JNA.
    */
   public static KernelFacts create(Instrumentation inst) {
     if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
       AgentLog.info("not Linux: spans carry no kernel data (tcp_info)");
       return none();
     }
+    AgentThread preparing =
+        new AgentThread(
+            () -> {
+              try {
+                AgentLog.debug("getsockopt through " + TcpInfoSockopt.prepare());
+              } catch (Throwable t) {
+                AgentLog.debug("getsockopt through JNA: " + t);
+              }
+            },
+            "synscope-native");
+    preparing.start();
     return new KernelFacts(SocketDescriptors.create(inst), true);
   }
 

@@ -14,6 +14,17 @@ public final class TcpInfoSockopt {
   private TcpInfoSockopt() {}
 
   /**
+   * Prepares the fastest way to make the call here (the JDK's foreign function API, on JDK 24 and
+   * later): a tenth of a second, for a thread that is not the application's; reads before it has
+   * returned, or without it, go through JNA.
+   *
+   * @return how the call is made from now on, for a log line
+   */
+  public static String prepare() {
+    return SocketOptionReader.prepareForeignCalls();
+  }
+
+  /**
    * The socket's tcp_info now.
    *
    * @param fd a TCP socket's file descriptor

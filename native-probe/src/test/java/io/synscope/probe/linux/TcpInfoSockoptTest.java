@@ -62,4 +62,30 @@ class TcpInfoSockoptTest {
         .hasMessage("getsockopt(TCP_INFO) failed with error 9: Bad file descriptor")
         .satisfies(e -> assertThat(((NativeCallException) e).errno()).isEqualTo(9));
   }
+
+  /**
+   * Once prepared, the call goes through the JDK's foreign function API where the JDK has it (24
+   * and later here), and gives what JNA gave: the values, and the error of a bad descriptor.
+   */
+  @Test
+  void preparedTheFasterCallGivesTheSameValuesAndErrors() throws Exception {
+    Assumptions.assumeTrue(
+        NetlinkTcpProbe.isAvailable(), () -> "netlink: " + NetlinkTcpProbe.unavailabilityCause());
+    int feature = Runtime.version().feature();
+    String how = TcpInfoSockopt.prepare();
+    if (feature >= 24) {
+      assertThat(how).isEqualTo("java.lang.foreign");
+    } else if (feature < 22) {
+      assertThat(how).isEqualTo("JNA (JDK " + feature + " has no final foreign function API)");
+    }
+    try (TcpSockets sockets = new TcpSockets(InetAddress.getByName("127.0.0.1"))) {
+      TcpSockets.Connection c = sockets.established(sockets.listen(4));
+      TcpInfo info = TcpInfoSockopt.read(TcpSockets.fd(c.client()));
+      assertThat(TcpState.fromKernel(info.state())).isEqualTo(TcpState.ESTABLISHED);
+      assertThat(info.get(TcpInfoField.BYTES_ACKED)).isEqualTo(1); // its own SYN
+    }
+    assertThatThrownBy(() -> TcpInfoSockopt.read(-1))
+        .isInstanceOf(NativeCallException.class)
+        .hasMessage("getsockopt(TCP_INFO) failed with error 9: Bad file descriptor");
+  }
 }
