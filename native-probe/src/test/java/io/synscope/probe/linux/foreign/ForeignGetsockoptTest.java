@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,16 @@ class ForeignGetsockoptTest {
   private static final int IPPROTO_TCP = 6;
   private static final int TCP_INFO = 11;
   private static final int TCP_ESTABLISHED = 1;
+
+  /** The option's value, and the socklen_t that says its capacity and then its length. */
+  private final ByteBuffer value = ByteBuffer.allocateDirect(512).order(ByteOrder.nativeOrder());
+
+  private final ByteBuffer length = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
+
+  @BeforeEach
+  void capacity() {
+    length.putInt(0, value.capacity());
+  }
 
   @Test
   void availableFromJdk24OnAndNotBeforeJdk22() {
@@ -38,9 +49,6 @@ class ForeignGetsockoptTest {
   void theDowncallReadsAConnectedSocketsTcpInfo() throws Throwable {
     MethodHandle getsockopt = ForeignGetsockopt.handle();
     Assumptions.assumeTrue(getsockopt != null, ForeignGetsockopt::unavailabilityCause);
-    ByteBuffer value = ByteBuffer.allocateDirect(512).order(ByteOrder.nativeOrder());
-    ByteBuffer length = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
-    length.putInt(0, value.capacity());
     try (TcpSockets sockets = new TcpSockets(InetAddress.getByName("127.0.0.1"))) {
       TcpSockets.Connection c = sockets.established(sockets.listen(4));
 
@@ -61,9 +69,6 @@ class ForeignGetsockoptTest {
   void aFailedDowncallReturnsMinusOne() throws Throwable {
     MethodHandle getsockopt = ForeignGetsockopt.handle();
     Assumptions.assumeTrue(getsockopt != null, ForeignGetsockopt::unavailabilityCause);
-    ByteBuffer value = ByteBuffer.allocateDirect(512).order(ByteOrder.nativeOrder());
-    ByteBuffer length = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
-    length.putInt(0, value.capacity());
 
     int result = (int) getsockopt.invokeExact(-1, IPPROTO_TCP, TCP_INFO, address(value), address(length));
 
