@@ -17,10 +17,10 @@ import java.util.Optional;
  * pointers as addresses, as the C calling conventions of 64-bit Linux pass them), which code
  * compiled for JDK 17 can invoke exactly.
  *
- * <p>Used on JDK 24 and later, where the JVM already warned once, at JNA's loading, that this
- * code uses native access (the warning is per module, and JNA's library loads first); on JDK 22
- * and 23 only when native access was granted ({@code --enable-native-access}), since using it
- * would otherwise print a warning JNA alone does not cause there.
+ * <p>Used on JDK 24 and later, where the JVM already warned once, at JNA's loading, that this code
+ * uses native access (the warning is per module, and JNA's library loads first); on JDK 22 and 23
+ * only when native access was granted ({@code --enable-native-access}), since using it would
+ * otherwise print a warning JNA alone does not cause there.
  *
  * <p>The call does not capture errno: a failed call is made again through JNA, which says why.
  */

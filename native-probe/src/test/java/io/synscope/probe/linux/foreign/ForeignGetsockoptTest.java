@@ -55,7 +55,11 @@ class ForeignGetsockoptTest {
       int result =
           (int)
               getsockopt.invokeExact(
-                  TcpSockets.fd(c.client()), IPPROTO_TCP, TCP_INFO, address(value), address(length));
+                  TcpSockets.fd(c.client()),
+                  IPPROTO_TCP,
+                  TCP_INFO,
+                  address(value),
+                  address(length));
 
       assertThat(result).isZero();
       // struct tcp_info (linux/tcp.h): tcpi_state is its first byte; the kernel fills up to
@@ -70,7 +74,8 @@ class ForeignGetsockoptTest {
     MethodHandle getsockopt = ForeignGetsockopt.handle();
     Assumptions.assumeTrue(getsockopt != null, ForeignGetsockopt::unavailabilityCause);
 
-    int result = (int) getsockopt.invokeExact(-1, IPPROTO_TCP, TCP_INFO, address(value), address(length));
+    int result =
+        (int) getsockopt.invokeExact(-1, IPPROTO_TCP, TCP_INFO, address(value), address(length));
 
     assertThat(result).isEqualTo(-1);
   }
