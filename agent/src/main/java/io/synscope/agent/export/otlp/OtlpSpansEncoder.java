@@ -271,10 +271,6 @@ public final class OtlpSpansEncoder {
 
     @Override
     public void accept(AttributeKey<?> key, Object value) {
-      AttributeType type = key.getType();
-      if (type == AttributeType.VALUE) {
-        throw UnsupportedValueException.INSTANCE;
-      }
       long keyValue = out.beginMessage(field, 1);
       out.tag(KEY_VALUE_KEY, ProtoWriter.LEN);
       if (key instanceof InternalAttributeKeyImpl) {
@@ -285,70 +281,55 @@ public final class OtlpSpansEncoder {
         out.stringValue(key.getKey());
       }
       long anyValue = out.beginMessage(KEY_VALUE_VALUE, 1);
+      writeValue(key.getType(), value);
+      out.endMessage(anyValue);
+      out.endMessage(keyValue);
+    }
+
+    /** An AnyValue's one field; an array's elements each an AnyValue of the element type. */
+    private void writeValue(AttributeType type, Object value) {
       switch (type) {
         case STRING:
           out.tag(ANY_STRING, ProtoWriter.LEN);
           out.stringValue((String) value);
           break;
         case BOOLEAN:
-          writeBool((Boolean) value);
+          out.tag(ANY_BOOL, ProtoWriter.VARINT);
+          out.varint32((Boolean) value ? 1 : 0);
           break;
         case LONG:
-          writeLong((Long) value);
+          out.tag(ANY_INT, ProtoWriter.VARINT);
+          out.varint64((Long) value);
           break;
         case DOUBLE:
-          writeDouble((Double) value);
+          out.tag(ANY_DOUBLE, ProtoWriter.I64);
+          out.fixed64(Double.doubleToRawLongBits((Double) value));
           break;
         case STRING_ARRAY:
-        case BOOLEAN_ARRAY:
-        case LONG_ARRAY:
-        case DOUBLE_ARRAY:
-          writeArray(type, (List<?>) value);
+          writeArray(AttributeType.STRING, (List<?>) value);
           break;
-        default:
+        case BOOLEAN_ARRAY:
+          writeArray(AttributeType.BOOLEAN, (List<?>) value);
+          break;
+        case LONG_ARRAY:
+          writeArray(AttributeType.LONG, (List<?>) value);
+          break;
+        case DOUBLE_ARRAY:
+          writeArray(AttributeType.DOUBLE, (List<?>) value);
+          break;
+        default: // VALUE, any value at all: the SDK writes those
           throw UnsupportedValueException.INSTANCE;
       }
-      out.endMessage(anyValue);
-      out.endMessage(keyValue);
     }
 
-    private void writeArray(AttributeType type, List<?> values) {
+    private void writeArray(AttributeType elementType, List<?> values) {
       long array = out.beginMessage(ANY_ARRAY, 1);
       for (int i = 0; i < values.size(); i++) {
         long element = out.beginMessage(ARRAY_VALUES, 1);
-        Object v = values.get(i);
-        switch (type) {
-          case STRING_ARRAY:
-            out.tag(ANY_STRING, ProtoWriter.LEN);
-            out.stringValue((String) v);
-            break;
-          case BOOLEAN_ARRAY:
-            writeBool((Boolean) v);
-            break;
-          case LONG_ARRAY:
-            writeLong((Long) v);
-            break;
-          default:
-            writeDouble((Double) v);
-        }
+        writeValue(elementType, values.get(i));
         out.endMessage(element);
       }
       out.endMessage(array);
-    }
-
-    private void writeBool(boolean v) {
-      out.tag(ANY_BOOL, ProtoWriter.VARINT);
-      out.varint32(v ? 1 : 0);
-    }
-
-    private void writeLong(long v) {
-      out.tag(ANY_INT, ProtoWriter.VARINT);
-      out.varint64(v);
-    }
-
-    private void writeDouble(double v) {
-      out.tag(ANY_DOUBLE, ProtoWriter.I64);
-      out.fixed64(Double.doubleToRawLongBits(v));
     }
   }
 
