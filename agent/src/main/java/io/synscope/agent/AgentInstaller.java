@@ -89,6 +89,8 @@ public final class AgentInstaller {
       } catch (RuntimeException | LinkageError e) {
         AgentLog.warn("listener poller not started; spans are still made", e);
       }
+      SpanThreshold threshold =
+          SpanThreshold.of(config.getDuration(AgentOption.TRACE_MIN_DURATION));
       Hooks.install(
           new ConnectionTracer(
               telemetry.tracer(version),
@@ -98,7 +100,7 @@ public final class AgentInstaller {
               metrics.exported(),
               config.getBoolean(AgentOption.TRACE_CONNECT),
               config.getBoolean(AgentOption.TRACE_ACCEPT),
-              SpanThreshold.of(config.getDuration(AgentOption.TRACE_MIN_DURATION)),
+              threshold,
               config.getBoolean(AgentOption.CONNECTION_SPANS)));
       phase("tracer", startNanos);
       if (lateAttach) {
@@ -115,7 +117,7 @@ public final class AgentInstaller {
               + " in "
               + millisSince(startNanos)
               + " ms: "
-              + traced(config)
+              + traced(config, threshold)
               + ", "
               + telemetry.spanDestination());
     } catch (Throwable t) {
@@ -130,14 +132,13 @@ public final class AgentInstaller {
    * tracing TCP connects only (those of 200 ms or more, failed, or with a handshake packet sent
    * again)}.
    */
-  private static String traced(AgentConfig config) {
+  private static String traced(AgentConfig config, SpanThreshold threshold) {
     boolean connects = config.getBoolean(AgentOption.TRACE_CONNECT);
     boolean accepts = config.getBoolean(AgentOption.TRACE_ACCEPT);
     if (!connects && !accepts) {
       return "tracing no connect or accept (synscope.trace.connect and synscope.trace.accept off)";
     }
-    String minimum =
-        SpanThreshold.of(config.getDuration(AgentOption.TRACE_MIN_DURATION)).describe();
+    String minimum = threshold.describe();
     String what =
         connects && accepts ? "connects and accepts" : connects ? "connects only" : "accepts only";
     return "tracing TCP "
