@@ -1,9 +1,5 @@
 package io.synscope.agent.attach;
 
-import com.sun.tools.attach.AgentInitializationException;
-import com.sun.tools.attach.AgentLoadException;
-import com.sun.tools.attach.AttachNotSupportedException;
-import com.sun.tools.attach.VirtualMachine;
 import io.synscope.agent.bootstrap.AgentMain;
 import java.io.File;
 import java.io.IOException;
@@ -13,10 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * Loads the agent into a running JVM by pid (the JDK's attach API), the late-attach twin of
+ * Loads the agent into a running JVM by pid (HotSpot's attach listener), the late-attach twin of
  * {@code -javaagent}. The target then runs {@code agentmain}: new connections are traced from that
  * moment, socket classes already loaded are retransformed.
  */
@@ -28,9 +25,11 @@ public final class Attacher {
    *
    * @param options the agent argument, as after {@code -javaagent:synscope-agent.jar=} (may be
    *     null)
+   * @return what the operator should know besides: where the target loads a copy of the jar from,
+   *     when it could not open this one
    * @throws AttachFailedException with a message saying what went wrong and what to check
    */
-  public static void attach(long pid, File agentJar, String options) {
+  public static Optional<String> attach(long pid, File agentJar, String options) {
     if (ProcessHandle.current().pid() == pid) {
       throw new AttachFailedException("refusing to attach to this very process (" + pid + ")");
     }
@@ -46,37 +45,35 @@ public final class Attacher {
               + target.get().info().command().orElse("its command unknown")
               + ": no libjvm.so among its mappings)");
     }
-    VirtualMachine vm;
+    HotSpotAttach vm;
+    Properties properties;
     try {
-      vm = VirtualMachine.attach(Long.toString(pid));
-    } catch (AttachNotSupportedException | IOException e) {
-      throw new AttachFailedException(
-          "cannot attach to pid "
-              + pid
-              + " ("
-              + e.getMessage()
-              + "); is it a JVM running as the same user, started without"
-              + " -XX:+DisableAttachMechanism?");
-    }
-    try {
-      if (Boolean.parseBoolean(vm.getSystemProperties().getProperty(AgentMain.STARTED_PROPERTY))) {
-        throw new AttachFailedException(
-            "synscope is already running in pid "
-                + pid
-                + " (from its start or an earlier attach); nothing loaded, and options given now"
-                + " do not apply");
-      }
-      vm.loadAgent(agentJar.getAbsolutePath(), options);
-    } catch (AgentLoadException | AgentInitializationException e) {
-      throw new AttachFailedException("the agent failed to start in pid " + pid + ": " + e.getMessage());
+      vm = HotSpotAttach.open(pid);
+      properties = vm.systemProperties();
     } catch (IOException e) {
-      throw new AttachFailedException("loading the agent into pid " + pid + " failed: " + e.getMessage());
-    } finally {
-      try {
-        vm.detach();
-      } catch (IOException ignored) {
-        // the agent is loaded or not; the connection to the target is going away either way
+      throw new AttachFailedException("cannot attach to pid " + pid + ": " + e.getMessage());
+    }
+    if (Boolean.parseBoolean(properties.getProperty(AgentMain.STARTED_PROPERTY))) {
+      throw new AttachFailedException(
+          "synscope is already running in pid "
+              + pid
+              + " (from its start or an earlier attach); nothing loaded, and options given now"
+              + " do not apply");
+    }
+    TargetAgentJar jar =
+        TargetAgentJar.forTarget(
+            pid, agentJar.toPath(), properties.getProperty("java.io.tmpdir", "/tmp"));
+    try {
+      vm.loadAgent(jar.pathInTarget(), options);
+      return jar.note();
+    } catch (HotSpotAttach.LoadFailedException e) {
+      if (!e.agentStarted()) {
+        jar.discard();
       }
+      throw new AttachFailedException(e.getMessage());
+    } catch (IOException e) {
+      throw new AttachFailedException(
+          "loading the agent into pid " + pid + " failed: " + e.getMessage());
     }
   }
 

@@ -31,7 +31,9 @@ final class AttachCommand implements Command {
         "",
         "Loads synscope into the running JVM with process id PID, as -javaagent would at start-up.",
         "Connections made from then on are traced; socket classes already loaded are",
-        "retransformed. Run it as the same user as the target JVM.",
+        "retransformed. Run it as the target JVM's user, or as root. A target that cannot open",
+        "this jar (another user's process, a private /tmp, a container) loads a copy that is",
+        "written to its temporary directory; the command says where.",
         "",
         "Each KEY=VALUE is an agent option, as after -javaagent:synscope-agent.jar=: a synscope",
         "option (debug=true, trace.accept=false, ...) or an OpenTelemetry setting",
@@ -62,7 +64,7 @@ final class AttachCommand implements Command {
     if (!problems.isEmpty()) {
       throw new UsageException(problems.get(0));
     }
-    Attacher.attach(pid, agentJar(), agentArgs);
+    Attacher.attach(pid, agentJar(), agentArgs).ifPresent(note -> out.println("synscope: " + note));
     out.println("synscope: agent loaded into pid " + pid + "; its log says what it traces");
     return Cli.OK;
   }
