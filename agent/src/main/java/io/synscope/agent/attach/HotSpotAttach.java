@@ -143,7 +143,8 @@ final class HotSpotAttach {
     try {
       if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
         kill.destroyForcibly();
-        throw new IOException("kill -QUIT " + pid + " failed: " + output);
+        throw new IOException(
+            "kill -QUIT " + pid + " failed (" + output + "): attach as the JVM's user, or as root");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

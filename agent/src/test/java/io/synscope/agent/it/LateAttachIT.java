@@ -6,6 +6,7 @@ import static io.synscope.agent.it.SpanChecks.assertInside;
 import static io.synscope.agent.it.SpanChecks.assertQueuedDuring;
 import static io.synscope.agent.it.SpanChecks.named;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.tools.attach.VirtualMachine;
 import io.synscope.agent.testing.ForkedJvm;
@@ -13,9 +14,19 @@ import io.synscope.agent.testing.Jdks;
 import io.synscope.agent.testing.OtlpReceiver;
 import io.synscope.agent.testing.ReceivedSpan;
 import io.synscope.agent.testing.apps.ConnectOnCommandApp;
+import io.synscope.probe.testing.Ss;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The agent loaded into a running app: exactly the connections after the attach are traced. */
@@ -30,6 +41,7 @@ class LateAttachIT {
   @Test
   void onlyConnectsAfterTheAttachAreTraced() throws Exception {
     lateAttach(
+        builder -> {},
         (pid, agentArgs) -> {
           VirtualMachine vm = VirtualMachine.attach(Long.toString(pid));
           try {
@@ -47,12 +59,13 @@ class LateAttachIT {
   @Test
   void theCliAttachCommandLoadsTheAgentOnce() throws Exception {
     lateAttach(
+        builder -> {},
         (pid, agentArgs) -> {
-          CliRun first = cliAttach(pid, agentArgs);
+          CliRun first = cliAttach(ForkedJvm.agentJar(), pid, agentArgs);
           assertThat(first.status()).as(first.output()).isZero();
           assertThat(first.output()).contains("synscope: agent loaded into pid " + pid);
 
-          CliRun second = cliAttach(pid, agentArgs);
+          CliRun second = cliAttach(ForkedJvm.agentJar(), pid, agentArgs);
           assertThat(second.status()).as(second.output()).isEqualTo(1);
           assertThat(second.output())
               .contains(
@@ -63,14 +76,120 @@ class LateAttachIT {
         });
   }
 
+  /**
+   * The on-call case: a service running as a user of its own with a private /tmp (systemd's
+   * PrivateTmp=), and the operator's copy of the agent jar in a directory only root may enter. Run
+   * as root, the attach reaches the JVM through /proc/PID/root, and the JVM loads a copy of the jar
+   * written to its own /tmp.
+   */
+  @Test
+  void rootAttachesToAnotherUsersJvmWithAPrivateTmpThroughACopyOfTheJar() throws Exception {
+    assumeTrue(
+        "root".equals(System.getProperty("user.name")),
+        "running a JVM as another user in a mount namespace of its own needs root; running as "
+            + System.getProperty("user.name"));
+    assumeTrue(
+        Ss.hasTool("unshare") && Ss.hasTool("setpriv"),
+        "unshare and setpriv (util-linux) are needed");
+    // Outside /tmp, which the JVM will not share.
+    Path varTmp = Path.of("/var/tmp");
+    assumeTrue(Files.isDirectory(varTmp), "/var/tmp is needed");
+    Path appClasses = Files.createTempDirectory(varTmp, "synscope-attach-app-");
+    Path operatorDir = Files.createTempDirectory(varTmp, "synscope-operator-"); // mode 0700
+    try {
+      copyWorldReadable(ConnectOnCommandApp.class, appClasses);
+      Path operatorJar =
+          Files.copy(ForkedJvm.agentJar(), operatorDir.resolve("synscope-agent.jar"));
+      lateAttach(
+          builder ->
+              builder
+                  .classpathInstead(appClasses)
+                  .commandPrefix(
+                      "unshare",
+                      "--mount",
+                      "--propagation",
+                      "private",
+                      "--",
+                      "sh",
+                      "-c",
+                      "mount -t tmpfs -o mode=1777 tmpfs /tmp && cd / && exec setpriv"
+                          + " --reuid="
+                          + NOBODY
+                          + " --regid="
+                          + NOBODY
+                          + " --clear-groups \"$@\"",
+                      "sh"),
+          (pid, agentArgs) -> {
+            assertThat(Files.readString(Path.of("/proc", Long.toString(pid), "status")))
+                .containsPattern("\nUid:\\s+" + NOBODY + "\\s+" + NOBODY + "\\s");
+            CliRun run = cliAttach(operatorJar, pid, agentArgs);
+            assertThat(run.status()).as(run.output()).isZero();
+            Matcher note =
+                Pattern.compile(
+                        "synscope: pid "
+                            + pid
+                            + " cannot open "
+                            + Pattern.quote(operatorJar.toRealPath().toString())
+                            + " \\(its user, uid "
+                            + NOBODY
+                            + ", may not read it\\); it loads a copy,"
+                            + " (/tmp/synscope-agent-\\d+\\.jar) in its file system\n")
+                    .matcher(run.output());
+            assertThat(note.find()).as(run.output()).isTrue();
+            assertThat(run.output()).contains("synscope: agent loaded into pid " + pid + ";");
+            // The copy is in the JVM's own /tmp, not in ours.
+            Path copy = Path.of(note.group(1));
+            assertThat(Path.of("/proc/" + pid + "/root" + copy))
+                .hasSameBinaryContentAs(operatorJar);
+            assertThat(copy).doesNotExist();
+          });
+    } finally {
+      deleteTree(appClasses);
+      deleteTree(operatorDir);
+    }
+  }
+
+  private static final int NOBODY = 65534;
+
+  /** Copies the class files of {@code type}'s package, and below, into {@code dir}, readable by all. */
+  private static void copyWorldReadable(Class<?> type, Path dir) throws Exception {
+    Path classes = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path pkg = classes.resolve(type.getPackageName().replace('.', '/'));
+    try (Stream<Path> files = Files.walk(pkg)) {
+      for (Path f : files.toList()) {
+        Path copy = dir.resolve(classes.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(copy);
+        } else {
+          Files.createDirectories(copy.getParent());
+          Files.copy(f, copy);
+        }
+      }
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.toList()) {
+        Files.setPosixFilePermissions(
+            p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
   private record CliRun(int status, String output) {}
 
-  private static CliRun cliAttach(long pid, String agentArgs) throws Exception {
+  private static CliRun cliAttach(Path agentJar, long pid, String agentArgs) throws Exception {
     Process cli =
         new ProcessBuilder(
                 Jdks.current().java().toString(),
                 "-jar",
-                ForkedJvm.agentJar().toString(),
+                agentJar.toString(),
                 "attach",
                 Long.toString(pid),
                 agentArgs)
@@ -81,8 +200,9 @@ class LateAttachIT {
     return new CliRun(cli.exitValue(), out);
   }
 
-  private void lateAttach(Attach attach) throws Exception {
+  private void lateAttach(Consumer<ForkedJvm.Builder> setUp, Attach attach) throws Exception {
     ForkedJvm.Builder builder = ForkedJvm.builder(ConnectOnCommandApp.class).timeout(TIMEOUT);
+    setUp.accept(builder);
     if (Jdks.current().feature() >= 21) {
       builder.jvmArg("-XX:+EnableDynamicAgentLoading"); // else JDK 21+ warns about the attach
     }
@@ -101,7 +221,8 @@ class LateAttachIT {
       List<AppObservation> seen = AppObservation.all(app);
       AppObservation client = AppObservation.find(seen, "connect", "after");
       AppObservation server = AppObservation.find(seen, "accept", "after");
-      List<ReceivedSpan> spans = receiver.awaitSpans(SpanChecks::ofConnections, 2, Duration.ofSeconds(10));
+      List<ReceivedSpan> spans =
+          receiver.awaitSpans(SpanChecks::ofConnections, 2, Duration.ofSeconds(10));
       assertThat(spans).hasSize(2);
       ReceivedSpan connect = named(spans, CONNECT).get(0);
       ReceivedSpan accept = named(spans, ACCEPT).get(0);

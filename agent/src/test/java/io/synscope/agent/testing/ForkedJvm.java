@@ -332,6 +332,15 @@ public final class ForkedJvm implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Replaces the class path, the main class's own location included: for a JVM that must find its
+     * classes somewhere else, e.g. a JVM of another user who cannot read the build's directories.
+     */
+    public Builder classpathInstead(Path... entries) {
+      classpath.clear();
+      return classpath(entries);
+    }
+
     /** Adds jars or directories to the class path, after those already there. */
     public Builder classpath(Path... entries) {
       classpath.addAll(List.of(entries));
