@@ -151,7 +151,9 @@ class LateAttachIT {
 
   private static final int NOBODY = 65534;
 
-  /** Copies the class files of {@code type}'s package, and below, into {@code dir}, readable by all. */
+  /**
+   * Copies the class files of {@code type}'s package, and below, into {@code dir}, readable by all.
+   */
   private static void copyWorldReadable(Class<?> type, Path dir) throws Exception {
     Path classes = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path pkg = classes.resolve(type.getPackageName().replace('.', '/'));
