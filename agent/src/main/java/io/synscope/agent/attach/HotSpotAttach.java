@@ -15,8 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A client of the HotSpot JVM's attach listener, protocol version 1 (what the JDK's own client
@@ -91,6 +95,11 @@ final class HotSpotAttach {
               + " does not handle SIGQUIT (a JVM still starting, or one run with -Xrs), so its"
               + " attach listener cannot be started");
     }
+    if (attachDisabled(pid)) {
+      // Signalled, such a JVM would only print a thread dump into its log.
+      throw new IOException(
+          "pid " + pid + " was started with -XX:+DisableAttachMechanism: it takes no agent now");
+    }
     String name = ".attach_pid" + nsPid;
     Path trigger = Path.of("/proc", Long.toString(pid), "cwd", name);
     try {
@@ -126,6 +135,62 @@ final class HotSpotAttach {
     } finally {
       Files.deleteIfExists(trigger);
     }
+  }
+
+  /**
+   * Whether the JVM's options, in the order HotSpot reads them ({@code JAVA_TOOL_OPTIONS}, {@code
+   * JDK_JAVA_OPTIONS}, the command line, {@code _JAVA_OPTIONS}), leave the attach mechanism
+   * disabled. False where they cannot be read: the start of the listener then times out instead.
+   */
+  static boolean attachDisabled(long pid) {
+    Path proc = Path.of("/proc", Long.toString(pid));
+    try {
+      Map<String, String> env =
+          nulSeparated(Files.readAllBytes(proc.resolve("environ"))).stream()
+              .filter(e -> e.indexOf('=') > 0)
+              .collect(
+                  Collectors.toMap(
+                      e -> e.substring(0, e.indexOf('=')),
+                      e -> e.substring(e.indexOf('=') + 1),
+                      (a, b) -> b));
+      List<String> options = new ArrayList<>();
+      options.addAll(words(env.get("JAVA_TOOL_OPTIONS")));
+      options.addAll(words(env.get("JDK_JAVA_OPTIONS")));
+      options.addAll(nulSeparated(Files.readAllBytes(proc.resolve("cmdline"))));
+      options.addAll(words(env.get("_JAVA_OPTIONS")));
+      return attachDisabled(options);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Whether the last of the options that set DisableAttachMechanism turns it on. */
+  static boolean attachDisabled(List<String> options) {
+    boolean disabled = false;
+    for (String option : options) {
+      if (option.equals("-XX:+DisableAttachMechanism")) {
+        disabled = true;
+      } else if (option.equals("-XX:-DisableAttachMechanism")) {
+        disabled = false;
+      }
+    }
+    return disabled;
+  }
+
+  private static List<String> nulSeparated(byte[] bytes) {
+    List<String> fields = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == 0) {
+        fields.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
+        start = i + 1;
+      }
+    }
+    return fields;
+  }
+
+  private static List<String> words(String value) {
+    return value == null || value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
   }
 
   private static void createTrigger(Path trigger) throws IOException {

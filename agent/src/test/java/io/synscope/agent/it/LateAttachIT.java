@@ -149,6 +149,38 @@ class LateAttachIT {
     }
   }
 
+  /**
+   * A JVM started with -XX:+DisableAttachMechanism is told apart at once, without the SIGQUIT that
+   * would only print a thread dump into its output.
+   */
+  @Test
+  void aJvmThatTakesNoAgentsIsToldApartWithoutASignal() throws Exception {
+    try (ForkedJvm app =
+        ForkedJvm.builder(ConnectOnCommandApp.class)
+            .timeout(TIMEOUT)
+            .jvmArg("-XX:+DisableAttachMechanism")
+            .start()) {
+      app.awaitOutputLine(line -> line.startsWith("READY"), TIMEOUT);
+      long start = System.nanoTime();
+      CliRun run = cliAttach(ForkedJvm.agentJar(), app.pid(), "otel.traces.exporter=none");
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+      assertThat(run.status()).as(run.output()).isEqualTo(1);
+      assertThat(run.output())
+          .isEqualTo(
+              "synscope attach: AttachFailedException: cannot attach to pid "
+                  + app.pid()
+                  + ": pid "
+                  + app.pid()
+                  + " was started with -XX:+DisableAttachMechanism: it takes no agent now\n");
+      assertThat(millis).as("the attach waited for no listener").isLessThan(5_000);
+      app.closeStdin();
+      app.awaitSuccess();
+      assertThat(app.stdout()).doesNotContain("Full thread dump");
+      assertThat(app.stderr()).doesNotContain("[synscope]");
+    }
+  }
+
   private static final int NOBODY = 65534;
 
   /**
