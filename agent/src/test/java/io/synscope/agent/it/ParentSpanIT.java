@@ -33,14 +33,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An app that uses OpenTelemetry itself: the agent's spans become children of the app's current
- * span, with the app's own SDK of today's version and with old versions of the libraries the
- * agent also carries.
+ * span, with the app's own SDK of today's version, of the first 1.x release, and of an old one
+ * beside old versions of the other libraries the agent also carries.
  */
 class ParentSpanIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   /** Where the build copies the old library versions, set by the integration-test run. */
   private static final String OLD_LIBS_PROPERTY = "synscope.test.old.libs";
+
+  /** Where the build copies the first OpenTelemetry 1.x release. */
+  private static final String FIRST_OTEL_LIBS_PROPERTY = "synscope.test.first.otel.libs";
 
   @Test
   void connectAndAcceptInsideTheAppsSpanAreItsChildren() {
@@ -66,14 +69,8 @@ class ParentSpanIT {
   }
 
   @Test
-  void appWithOldOpenTelemetryByteBuddyAndJnaRunsAndIsTracedWithItsParents() throws IOException {
-    Path oldLibs = Path.of(System.getProperty(OLD_LIBS_PROPERTY, "target/old-libs"));
-    Path[] jars;
-    try (Stream<Path> files = Files.list(oldLibs)) {
-      jars = files.filter(f -> f.toString().endsWith(".jar")).sorted().toArray(Path[]::new);
-    } catch (IOException e) {
-      throw new UncheckedIOException("the build copies old libraries to " + oldLibs, e);
-    }
+  void appWithOldOpenTelemetryByteBuddyAndJnaRunsAndIsTracedWithItsParents() {
+    Path[] jars = jarsIn(OLD_LIBS_PROPERTY, "target/old-libs");
     assertThat(Stream.of(jars).map(j -> j.getFileName().toString()))
         .containsExactlyInAnyOrder(
             "byte-buddy-1.10.22.jar",
@@ -84,6 +81,39 @@ class ParentSpanIT {
             "opentelemetry-sdk-common-1.10.0.jar",
             "opentelemetry-sdk-trace-1.10.0.jar",
             "opentelemetry-semconv-1.10.0-alpha.jar");
+    runOldLibrariesApp(jars, "1.10.0");
+  }
+
+  /** The first 1.x release of the API and SDK (with the same old Byte Buddy and JNA beside it). */
+  @Test
+  void appWithTheFirstOpenTelemetryReleaseIsTracedWithItsParents() {
+    Path[] otel = jarsIn(FIRST_OTEL_LIBS_PROPERTY, "target/first-otel-libs");
+    assertThat(Stream.of(otel).map(j -> j.getFileName().toString()))
+        .containsExactlyInAnyOrder(
+            "opentelemetry-api-1.0.0.jar",
+            "opentelemetry-context-1.0.0.jar",
+            "opentelemetry-sdk-1.0.0.jar",
+            "opentelemetry-sdk-common-1.0.0.jar",
+            "opentelemetry-sdk-trace-1.0.0.jar",
+            "opentelemetry-semconv-1.0.0-alpha.jar");
+    Path[] others =
+        Stream.of(jarsIn(OLD_LIBS_PROPERTY, "target/old-libs"))
+            .filter(j -> !j.getFileName().toString().startsWith("opentelemetry-"))
+            .toArray(Path[]::new);
+    runOldLibrariesApp(
+        Stream.concat(Stream.of(otel), Stream.of(others)).toArray(Path[]::new), "1.0.0");
+  }
+
+  private static Path[] jarsIn(String property, String fallback) {
+    Path dir = Path.of(System.getProperty(property, fallback));
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.toString().endsWith(".jar")).sorted().toArray(Path[]::new);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the build copies old libraries to " + dir, e);
+    }
+  }
+
+  private static void runOldLibrariesApp(Path[] jars, String otelVersion) {
     try (OtlpReceiver receiver = OtlpReceiver.start();
         ForkedJvm app =
             ForkedJvm.builder(OldLibrariesApp.class)
@@ -101,9 +131,9 @@ class ParentSpanIT {
               "LIB byte-buddy byte-buddy-1.10.22.jar made="
                   + OldLibrariesApp.class.getName()
                   + "$Made",
-              "LIB opentelemetry-api opentelemetry-api-1.10.0.jar",
-              "LIB opentelemetry-sdk opentelemetry-sdk-1.10.0.jar",
-              "LIB opentelemetry-sdk-trace opentelemetry-sdk-trace-1.10.0.jar");
+              "LIB opentelemetry-api opentelemetry-api-" + otelVersion + ".jar",
+              "LIB opentelemetry-sdk opentelemetry-sdk-" + otelVersion + ".jar",
+              "LIB opentelemetry-sdk-trace opentelemetry-sdk-trace-" + otelVersion + ".jar");
       assertParentage(receiver, AppObservation.all(app));
       assertThat(app.stderr()).doesNotContain("[synscope] WARN");
     }
