@@ -132,8 +132,8 @@ public final class AgentTelemetry {
 
   /**
    * Defaults chosen for connection churn, below anything the user sets: a larger queue and
-   * batches, a shorter delay, and OTLP over HTTP/protobuf (the only OTLP protocol the agent
-   * ships).
+   * batches, a shorter delay, and OTLP over HTTP/protobuf (the SDK's own default is gRPC; HTTP is
+   * what the agent's own sender and encoder serve).
    */
   static Map<String, String> defaults() {
     Map<String, String> d = new HashMap<>();

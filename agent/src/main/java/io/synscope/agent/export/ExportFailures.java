@@ -1,5 +1,6 @@
 package io.synscope.agent.export;
 
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -26,6 +27,17 @@ public final class ExportFailures {
    */
   public static void failedBecause(String reason) {
     LAST_REASON.set(reason);
+  }
+
+  /**
+   * Notes a failed request and gives the error for the SDK's exporter to log: one line, {@code
+   * description} without a stack trace, as the agent logs every failure of its own.
+   */
+  static IOException failedRequest(String description) {
+    failedBecause(description);
+    IOException e = new IOException(description);
+    e.setStackTrace(new StackTraceElement[0]);
+    return e;
   }
 
   static long total() {

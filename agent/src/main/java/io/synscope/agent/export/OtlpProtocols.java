@@ -8,14 +8,16 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The agent ships OTLP over HTTP/protobuf only: gRPC would bring HTTP/2 and a gRPC stack into
- * every application's JVM. Left to the SDK, {@code grpc} (or {@code http/json}, or a typo) would
- * reject the whole configuration with "Unexpected configuration error" and turn the agent off; here
- * the setting is replaced by {@code http/protobuf}, with one line that names it and its value
- * (the SDK itself says when the endpoint's port is gRPC's 4317).
+ * The OTLP protocols the agent ships: {@code http/protobuf} (its default, through the agent's own
+ * sender) and {@code grpc} (through OkHttp, {@link AgentGrpcSenderProvider}). Left to the SDK, any
+ * other value ({@code http/json}, a typo) would reject the whole configuration with "Unexpected
+ * configuration error" and turn the agent off; here it is replaced by {@code http/protobuf}, with
+ * one line that names the setting and its value. A supported protocol in other letter case is
+ * taken as meant.
  */
 final class OtlpProtocols {
-  static final String SUPPORTED = "http/protobuf";
+  static final String HTTP_PROTOBUF = "http/protobuf";
+  static final String GRPC = "grpc";
 
   private static final String GENERAL = "otel.exporter.otlp.protocol";
   private static final List<String> SIGNALS = List.of("traces", "metrics", "logs");
@@ -24,7 +26,8 @@ final class OtlpProtocols {
 
   /**
    * The overrides that put every OTLP protocol setting the agent cannot honour back to {@code
-   * http/protobuf}; one line to {@code warn} for each that an OTLP exporter in use would read.
+   * http/protobuf}, and a supported one into the SDK's letter case; one line to {@code warn} for
+   * each replaced setting that an OTLP exporter in use would read.
    */
   static Map<String, String> onlySupported(ConfigProperties props, Consumer<String> warn) {
     Map<String, String> overrides = new LinkedHashMap<>();
@@ -51,18 +54,23 @@ final class OtlpProtocols {
       Map<String, String> overrides,
       Consumer<String> warn) {
     String value = props.getString(key);
-    if (value == null || value.equals(SUPPORTED)) {
+    if (value == null || value.equals(HTTP_PROTOBUF) || value.equals(GRPC)) {
       return;
     }
-    overrides.put(key, SUPPORTED);
-    if (read && !value.trim().toLowerCase(Locale.ROOT).equals(SUPPORTED)) {
+    String meant = value.trim().toLowerCase(Locale.ROOT);
+    if (meant.equals(HTTP_PROTOBUF) || meant.equals(GRPC)) {
+      overrides.put(key, meant);
+      return;
+    }
+    overrides.put(key, HTTP_PROTOBUF);
+    if (read) {
       warn.accept(
           "unsupported "
               + key
               + " (" + envName(key) + "): '"
               + value
-              + "'; using http/protobuf, the only OTLP protocol the agent ships (a Collector or"
-              + " Jaeger takes it on port 4318)");
+              + "'; using http/protobuf (the agent ships http/protobuf and grpc; a Collector or"
+              + " Jaeger takes http/protobuf on port 4318)");
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.List;
  */
 final class SpanDestinations {
   private static final String OTLP_DEFAULT_ENDPOINT = "http://localhost:4318/";
+  private static final String OTLP_GRPC_DEFAULT_ENDPOINT = "http://localhost:4317";
   private static final String OTLP_TRACES_PATH = "v1/traces";
 
   private SpanDestinations() {}
@@ -41,7 +42,9 @@ final class SpanDestinations {
   private static String place(String exporter, ConfigProperties props) {
     switch (exporter) {
       case "otlp":
-        return "OTLP at " + otlpTracesEndpoint(props);
+        return isGrpc(props)
+            ? "OTLP/gRPC at " + otlpGrpcEndpoint(props)
+            : "OTLP at " + otlpTracesEndpoint(props);
       case "zipkin":
         return "Zipkin at "
             + props.getString(
@@ -54,6 +57,23 @@ final class SpanDestinations {
       default:
         return "the exporter '" + exporter + "'";
     }
+  }
+
+  /** Whether traces go over gRPC: their own protocol setting, else the general one. */
+  private static boolean isGrpc(ConfigProperties props) {
+    String protocol = props.getString("otel.exporter.otlp.traces.protocol");
+    if (protocol == null) {
+      protocol = props.getString("otel.exporter.otlp.protocol", OtlpProtocols.HTTP_PROTOBUF);
+    }
+    return protocol.equals(OtlpProtocols.GRPC);
+  }
+
+  /** The SDK's rule for OTLP over gRPC: the traces endpoint, else the general one, as given. */
+  private static String otlpGrpcEndpoint(ConfigProperties props) {
+    String traces = props.getString("otel.exporter.otlp.traces.endpoint");
+    return traces != null
+        ? traces
+        : props.getString("otel.exporter.otlp.endpoint", OTLP_GRPC_DEFAULT_ENDPOINT);
   }
 
   /**

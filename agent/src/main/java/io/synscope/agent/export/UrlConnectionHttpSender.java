@@ -100,9 +100,8 @@ final class UrlConnectionHttpSender implements HttpSender {
 
   /** Passes the failure on as one line, and notes it for the agent's report of lost spans. */
   private void failed(Throwable t, Consumer<Throwable> onError) {
-    Throwable failure = withoutStackTrace(t);
-    ExportFailures.failedBecause(failure.getMessage());
-    onError.accept(failure);
+    onError.accept(
+        ExportFailures.failedRequest("POST " + config.getEndpoint() + " failed: " + t));
   }
 
   private HttpResponse sendWithRetries(MessageWriter message) throws IOException {
@@ -150,12 +149,6 @@ final class UrlConnectionHttpSender implements HttpSender {
    * The SDK logs an export failure with its throwable; the failure's cause is all an operator
    * needs, so it travels as one line instead of a stack trace per failed batch.
    */
-  private Throwable withoutStackTrace(Throwable t) {
-    IOException e = new IOException("POST " + config.getEndpoint() + " failed: " + t);
-    e.setStackTrace(new StackTraceElement[0]);
-    return e;
-  }
-
   private static boolean isRetryable(int status) {
     return status == 429 || status == 502 || status == 503 || status == 504;
   }

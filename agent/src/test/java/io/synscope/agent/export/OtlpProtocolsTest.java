@@ -16,14 +16,22 @@ class OtlpProtocolsTest {
   }
 
   @Test
-  void grpcForTheDefaultTracesExporterBecomesHttpWithOneLine() {
-    assertThat(overrides(Map.of("otel.exporter.otlp.protocol", "grpc")))
+  void anUnknownProtocolForTheDefaultTracesExporterBecomesHttpWithOneLine() {
+    assertThat(overrides(Map.of("otel.exporter.otlp.protocol", "thrift")))
         .containsExactly(Map.entry("otel.exporter.otlp.protocol", "http/protobuf"));
     assertThat(lines)
         .containsExactly(
-            "unsupported otel.exporter.otlp.protocol (OTEL_EXPORTER_OTLP_PROTOCOL): 'grpc'; using"
-                + " http/protobuf, the only OTLP protocol the agent ships (a Collector or Jaeger"
-                + " takes it on port 4318)");
+            "unsupported otel.exporter.otlp.protocol (OTEL_EXPORTER_OTLP_PROTOCOL): 'thrift'; using"
+                + " http/protobuf (the agent ships http/protobuf and grpc; a Collector or Jaeger"
+                + " takes http/protobuf on port 4318)");
+  }
+
+  @Test
+  void grpcIsTakenAsItIs() {
+    assertThat(overrides(Map.of("otel.exporter.otlp.protocol", "grpc"))).isEmpty();
+    assertThat(overrides(Map.of("otel.exporter.otlp.traces.protocol", " GRPC")))
+        .containsExactly(Map.entry("otel.exporter.otlp.traces.protocol", "grpc"));
+    assertThat(lines).isEmpty();
   }
 
   @Test
@@ -45,8 +53,8 @@ class OtlpProtocolsTest {
             overrides(
                 Map.of(
                     "otel.traces.exporter", "zipkin",
-                    "otel.exporter.otlp.protocol", "grpc",
-                    "otel.exporter.otlp.logs.protocol", "grpc")))
+                    "otel.exporter.otlp.protocol", "http/json",
+                    "otel.exporter.otlp.logs.protocol", "http/json")))
         .containsOnly(
             Map.entry("otel.exporter.otlp.protocol", "http/protobuf"),
             Map.entry("otel.exporter.otlp.logs.protocol", "http/protobuf"));

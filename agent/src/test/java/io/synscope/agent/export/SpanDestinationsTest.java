@@ -35,6 +35,25 @@ class SpanDestinationsTest {
   }
 
   @Test
+  void grpcTakesTheEndpointAsItIsAndItsOwnDefault() {
+    assertThat(describe(Map.of("otel.exporter.otlp.protocol", "grpc")))
+        .isEqualTo("spans to OTLP/gRPC at http://localhost:4317");
+    assertThat(
+            describe(
+                Map.of(
+                    "otel.exporter.otlp.traces.protocol", "grpc",
+                    "otel.exporter.otlp.endpoint", "http://collector:4317")))
+        .isEqualTo("spans to OTLP/gRPC at http://collector:4317");
+    assertThat(
+            describe(
+                Map.of(
+                    "otel.exporter.otlp.protocol", "grpc",
+                    "otel.exporter.otlp.traces.protocol", "http/protobuf",
+                    "otel.exporter.otlp.endpoint", "http://collector:4318")))
+        .isEqualTo("spans to OTLP at http://collector:4318/v1/traces");
+  }
+
+  @Test
   void everyExporterNamedInOrder() {
     assertThat(describe(Map.of("otel.traces.exporter", "zipkin,console,logging-otlp")))
         .isEqualTo(

@@ -47,6 +47,7 @@ public final class OtlpReceiver implements AutoCloseable {
   private final List<ReceivedRequest> requests = new ArrayList<>();
   private volatile int failureStatus;
   private volatile byte[] answer = new byte[0];
+  private volatile OtlpGrpcListener grpc;
 
   private OtlpReceiver(HttpServer server) {
     this.server = server;
@@ -326,25 +327,55 @@ public final class OtlpReceiver implements AutoCloseable {
       return 415;
     }
     try {
-      byte[] message = decompress(exchange.getRequestHeaders().getFirst("Content-Encoding"), body);
-      if (path.equals(TRACES_PATH)) {
-        List<ReceivedSpan> decoded = OtlpTraceDecoder.decode(message);
-        synchronized (lock) {
-          spans.addAll(decoded);
-          lock.notifyAll();
-        }
-      } else if (path.equals(METRICS_PATH)) {
-        List<ReceivedMetric> decoded = OtlpMetricDecoder.decode(message);
-        synchronized (lock) {
-          metrics.addAll(decoded);
-          lock.notifyAll();
-        }
-      }
+      record(path, decompress(exchange.getRequestHeaders().getFirst("Content-Encoding"), body));
       return 200;
     } catch (MalformedDataException | IOException e) {
       recordDecodeError(path + ": " + e);
       return 400;
     }
+  }
+
+  /** Decodes and keeps an export request's message, sent to {@code path} or its gRPC service. */
+  private void record(String path, byte[] message) {
+    if (path.equals(TRACES_PATH)) {
+      List<ReceivedSpan> decoded = OtlpTraceDecoder.decode(message);
+      synchronized (lock) {
+        spans.addAll(decoded);
+        lock.notifyAll();
+      }
+    } else if (path.equals(METRICS_PATH)) {
+      List<ReceivedMetric> decoded = OtlpMetricDecoder.decode(message);
+      synchronized (lock) {
+        metrics.addAll(decoded);
+        lock.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Also takes OTLP over gRPC, on a loopback port of its own ({@link #grpcEndpoint()}): the trace
+   * and metrics services' Export calls, kept with what arrives over HTTP.
+   */
+  public OtlpReceiver withGrpc() {
+    grpc =
+        OtlpGrpcListener.start(
+            (path, message) -> {
+              try {
+                record(path, message);
+              } catch (MalformedDataException e) {
+                recordDecodeError("gRPC " + path + ": " + e);
+                throw e;
+              }
+            });
+    return this;
+  }
+
+  /** The gRPC endpoint, for {@code otel.exporter.otlp.endpoint} with the grpc protocol. */
+  public String grpcEndpoint() {
+    if (grpc == null) {
+      throw new IllegalStateException("started without gRPC: call withGrpc()");
+    }
+    return "http://127.0.0.1:" + grpc.port();
   }
 
   private void recordDecodeError(String error) {
@@ -369,5 +400,8 @@ public final class OtlpReceiver implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    if (grpc != null) {
+      grpc.close();
+    }
   }
 }
