@@ -121,14 +121,15 @@ class AgentOptionsIT {
   }
 
   /**
-   * A Collector's users often set the gRPC protocol: the agent, which ships OTLP over HTTP only,
-   * says so in one line and exports over HTTP, instead of the SDK turning it off.
+   * A protocol the agent does not ship (OTLP/JSON, which the SDK's autoconfiguration rejects, or a
+   * typo): the agent says so in one line and exports over HTTP/protobuf, instead of the SDK turning
+   * it off.
    */
   @Test
-  void grpcProtocolIsOneLineAndSpansStillArrive() {
+  void anUnsupportedProtocolIsOneLineAndSpansStillArrive() {
     try (OtlpReceiver receiver = OtlpReceiver.start();
         ForkedJvm app =
-            socketApp(receiver).env("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc").start()) {
+            socketApp(receiver).env("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json").start()) {
       app.awaitOutputLine(line -> line.equals("CASES DONE"), TIMEOUT);
       receiver.awaitSpans(SpanChecks::ofConnections, 8, Duration.ofSeconds(20));
       app.closeStdin();
@@ -137,8 +138,9 @@ class AgentOptionsIT {
       assertThat(synscopeLines(app).stream().filter(line -> line.contains("WARN")))
           .containsExactly(
               "[synscope] WARN unsupported otel.exporter.otlp.protocol"
-                  + " (OTEL_EXPORTER_OTLP_PROTOCOL): 'grpc'; using http/protobuf, the only OTLP"
-                  + " protocol the agent ships (a Collector or Jaeger takes it on port 4318)");
+                  + " (OTEL_EXPORTER_OTLP_PROTOCOL): 'http/json'; using http/protobuf (the agent"
+                  + " ships http/protobuf and grpc; a Collector or Jaeger takes http/protobuf on"
+                  + " port 4318)");
       assertThat(SpanChecks.connectionsOnly(receiver.spans())).hasSize(8);
     }
   }
