@@ -150,6 +150,85 @@ class LateAttachIT {
   }
 
   /**
+   * A JVM as in a container: pid 1 of a pid namespace of its own, its own /proc and /tmp, another
+   * user. The jar lies, readable by all, in our /tmp, which that JVM's file system does not have:
+   * it loads a copy written to its own /tmp.
+   */
+  @Test
+  void rootAttachesToAJvmInPidAndMountNamespacesOfItsOwn() throws Exception {
+    assumeTrue(
+        "root".equals(System.getProperty("user.name")),
+        "running a JVM in namespaces of its own needs root; running as "
+            + System.getProperty("user.name"));
+    assumeTrue(
+        Ss.hasTool("unshare") && Ss.hasTool("setpriv"),
+        "unshare and setpriv (util-linux) are needed");
+    Path varTmp = Path.of("/var/tmp");
+    assumeTrue(Files.isDirectory(varTmp), "/var/tmp is needed");
+    Path appClasses = Files.createTempDirectory(varTmp, "synscope-attach-app-");
+    Path hostDir = Files.createTempDirectory("synscope-host-jar-");
+    try {
+      copyWorldReadable(ConnectOnCommandApp.class, appClasses);
+      Files.setPosixFilePermissions(hostDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Path hostJar = Files.copy(ForkedJvm.agentJar(), hostDir.resolve("synscope-agent.jar"));
+      lateAttach(
+          builder ->
+              builder
+                  .classpathInstead(appClasses)
+                  .commandPrefix(
+                      "unshare",
+                      "--pid",
+                      "--fork",
+                      "--mount-proc",
+                      "--mount",
+                      "--propagation",
+                      "private",
+                      "--",
+                      "sh",
+                      "-c",
+                      "mount -t tmpfs -o mode=1777 tmpfs /tmp && cd / && exec setpriv"
+                          + " --reuid="
+                          + NOBODY
+                          + " --regid="
+                          + NOBODY
+                          + " --clear-groups \"$@\"",
+                      "sh"),
+          (unsharePid, agentArgs) -> {
+            // unshare forks: the JVM is its child, pid 1 inside.
+            long pid = onlyChild(unsharePid);
+            assertThat(Files.readString(Path.of("/proc", Long.toString(pid), "status")))
+                .containsPattern("\nNSpid:\\s+" + pid + "\\s+1\n");
+            CliRun run = cliAttach(hostJar, pid, agentArgs);
+            assertThat(run.status()).as(run.output()).isZero();
+            Matcher note =
+                Pattern.compile(
+                        "synscope: pid "
+                            + pid
+                            + " cannot open "
+                            + Pattern.quote(hostJar.toRealPath().toString())
+                            + " \\(its file system has no file at that path\\); it loads a copy,"
+                            + " (/tmp/synscope-agent-\\d+\\.jar) in its file system\n")
+                    .matcher(run.output());
+            assertThat(note.find()).as(run.output()).isTrue();
+            assertThat(Path.of("/proc/" + pid + "/root" + note.group(1)))
+                .hasSameBinaryContentAs(hostJar);
+          });
+    } finally {
+      deleteTree(appClasses);
+      deleteTree(hostDir);
+    }
+  }
+
+  private static long onlyChild(long pid) throws IOException {
+    String children =
+        Files.readString(
+                Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children"))
+            .trim();
+    assertThat(children).as("children of %d", pid).matches("\\d+");
+    return Long.parseLong(children);
+  }
+
+  /**
    * A JVM started with -XX:+DisableAttachMechanism is told apart at once, without the SIGQUIT that
    * would only print a thread dump into its output.
    */
