@@ -10,15 +10,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.synscope.agent.testing.ForkedJvm;
 import io.synscope.agent.testing.OtlpReceiver;
 import io.synscope.agent.testing.ReceivedSpan;
+import io.synscope.agent.testing.SelfSignedCertificate;
 import io.synscope.agent.testing.apps.ConnectOnCommandApp;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * OTLP over gRPC ({@code otel.exporter.otlp.protocol=grpc}, the SDK's own default protocol) to a
@@ -71,6 +74,33 @@ class GrpcExportIT {
           .contains("spans to OTLP/gRPC at " + receiver.grpcEndpoint())
           .doesNotContain("[synscope] WARN")
           .doesNotContain("Exception");
+    }
+  }
+
+  /** A Collector's gRPC port over TLS, its certificate named by the standard option. */
+  @Test
+  void exportsOverGrpcWithTlsAndTheConfiguredCertificate(@TempDir Path dir) {
+    SelfSignedCertificate certificate = SelfSignedCertificate.create(dir);
+    try (OtlpReceiver receiver = OtlpReceiver.start().withGrpcTls(certificate);
+        ForkedJvm app =
+            ForkedJvm.builder(ConnectOnCommandApp.class)
+                .withAgent()
+                .systemProperty("otel.exporter.otlp.protocol", "grpc")
+                .systemProperty("otel.exporter.otlp.endpoint", receiver.grpcEndpoint())
+                .systemProperty("otel.exporter.otlp.certificate", certificate.pem().toString())
+                .timeout(TIMEOUT)
+                .start()) {
+      assertThat(receiver.grpcEndpoint()).startsWith("https://127.0.0.1:");
+      app.awaitOutputLine(line -> line.startsWith("READY"), TIMEOUT);
+      app.sendLine("CONNECT tls");
+      app.awaitOutputLine("DONE tls"::equals, TIMEOUT);
+      List<ReceivedSpan> spans = receiver.awaitSpans(SpanChecks::ofConnections, 2, TIMEOUT);
+      app.closeStdin();
+      app.awaitSuccess();
+
+      assertThat(named(spans, CONNECT)).hasSize(1);
+      assertThat(named(spans, ACCEPT)).hasSize(1);
+      assertThat(app.stderr()).doesNotContain("[synscope] WARN").doesNotContain("SEVERE");
     }
   }
 

@@ -40,15 +40,26 @@ final class OtlpGrpcListener implements AutoCloseable {
       };
 
   private final Server server;
+  private final boolean tls;
 
-  private OtlpGrpcListener(Server server) {
+  private OtlpGrpcListener(Server server, boolean tls) {
     this.server = server;
+    this.tls = tls;
   }
 
-  /** Starts the server; {@code sink} gets (OTLP/HTTP path, message) for each Export call. */
-  static OtlpGrpcListener start(BiConsumer<String, byte[]> sink) {
+  /**
+   * Starts the server, over TLS with {@code certificate} unless it is null; {@code sink} gets
+   * (OTLP/HTTP path, message) for each Export call.
+   */
+  static OtlpGrpcListener start(
+      SelfSignedCertificate certificate, BiConsumer<String, byte[]> sink) {
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    if (certificate != null) {
+      builder.useTransportSecurity(certificate.pem().toFile(), certificate.keyPem().toFile());
+    }
     Server server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+        builder
             .addService(
                 service(
                     "opentelemetry.proto.collector.trace.v1.TraceService",
@@ -65,7 +76,7 @@ final class OtlpGrpcListener implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the OTLP gRPC receiver on loopback", e);
     }
-    return new OtlpGrpcListener(server);
+    return new OtlpGrpcListener(server, certificate != null);
   }
 
   private static ServerServiceDefinition service(
@@ -97,6 +108,10 @@ final class OtlpGrpcListener implements AutoCloseable {
 
   int port() {
     return server.getPort();
+  }
+
+  boolean tls() {
+    return tls;
   }
 
   @Override

@@ -357,8 +357,18 @@ public final class OtlpReceiver implements AutoCloseable {
    * and metrics services' Export calls, kept with what arrives over HTTP.
    */
   public OtlpReceiver withGrpc() {
+    return withGrpc(null);
+  }
+
+  /** As {@link #withGrpc()}, over TLS with the given certificate: an {@code https} endpoint. */
+  public OtlpReceiver withGrpcTls(SelfSignedCertificate certificate) {
+    return withGrpc(certificate);
+  }
+
+  private OtlpReceiver withGrpc(SelfSignedCertificate tls) {
     grpc =
         OtlpGrpcListener.start(
+            tls,
             (path, message) -> {
               try {
                 record(path, message);
@@ -375,7 +385,7 @@ public final class OtlpReceiver implements AutoCloseable {
     if (grpc == null) {
       throw new IllegalStateException("started without gRPC: call withGrpc()");
     }
-    return "http://127.0.0.1:" + grpc.port();
+    return (grpc.tls() ? "https" : "http") + "://127.0.0.1:" + grpc.port();
   }
 
   private void recordDecodeError(String error) {
