@@ -1,7 +1,10 @@
 package io.synscope.agent.export.otlp;
 
+import io.opentelemetry.exporter.internal.marshal.Marshaler;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.internal.GrpcExporter;
 import io.opentelemetry.exporter.otlp.internal.HttpExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -10,40 +13,52 @@ import java.lang.reflect.Field;
 import java.util.Collection;
 
 /**
- * The SDK's OTLP/HTTP span exporter with its requests encoded by {@link OtlpSpansEncoder}: the
- * endpoint, headers, compression, TLS, timeout, retries, the exporter's own metrics and its failure
- * lines all stay the SDK's, from the same configuration; only the encoding is done here, at less
- * than the SDK's cost. A batch the encoder cannot write goes through the SDK's exporter whole.
+ * The SDK's OTLP span exporter, over HTTP or gRPC, with its requests encoded by {@link
+ * OtlpSpansEncoder}: the endpoint, headers, compression, TLS, timeout, retries, the exporter's own
+ * metrics and its failure lines all stay the SDK's, from the same configuration; only the encoding
+ * is done here, at less than the SDK's cost. A batch the encoder cannot write goes through the
+ * SDK's exporter whole.
  */
 public final class EncodedSpanExporter implements SpanExporter {
-  private final OtlpHttpSpanExporter sdkExporter;
-  private final HttpExporter http;
+  private final SpanExporter sdkExporter;
+  private final Transport transport;
   private final OtlpSpansEncoder encoder = new OtlpSpansEncoder();
 
-  private EncodedSpanExporter(OtlpHttpSpanExporter sdkExporter, HttpExporter http) {
+  /** The SDK's exporter under its span exporter: HttpExporter or GrpcExporter, the same call. */
+  private interface Transport {
+    CompletableResultCode export(Marshaler request, int spans);
+  }
+
+  private EncodedSpanExporter(SpanExporter sdkExporter, Transport transport) {
     this.sdkExporter = sdkExporter;
-    this.http = http;
+    this.transport = transport;
   }
 
   /**
-   * The SDK's OTLP/HTTP protobuf exporter wrapped, or {@code exporter} itself when it is another
-   * exporter, or when the SDK's exporter is not built the way this class knows (its fields are the
-   * SDK's internals, at the version the agent ships; {@code EncodedSpanExporterTest} checks them).
+   * The SDK's OTLP/HTTP protobuf or OTLP/gRPC exporter wrapped, or {@code exporter} itself when it
+   * is another exporter, or when the SDK's exporter is not built the way this class knows (its
+   * fields are the SDK's internals, at the version the agent ships; {@code EncodedSpanExporterTest}
+   * checks them).
    */
   public static SpanExporter wrap(SpanExporter exporter) {
-    if (!(exporter instanceof OtlpHttpSpanExporter)) {
-      return exporter;
-    }
     try {
-      HttpExporter http =
-          (HttpExporter) field(OtlpHttpSpanExporter.class, "delegate").get(exporter);
-      if (field(HttpExporter.class, "exportAsJson").getBoolean(http)) {
-        return exporter;
+      if (exporter instanceof OtlpHttpSpanExporter) {
+        HttpExporter http =
+            (HttpExporter) field(OtlpHttpSpanExporter.class, "delegate").get(exporter);
+        if (field(HttpExporter.class, "exportAsJson").getBoolean(http)) {
+          return exporter;
+        }
+        return new EncodedSpanExporter(exporter, http::export);
       }
-      return new EncodedSpanExporter((OtlpHttpSpanExporter) exporter, http);
+      if (exporter instanceof OtlpGrpcSpanExporter) {
+        GrpcExporter grpc =
+            (GrpcExporter) field(OtlpGrpcSpanExporter.class, "delegate").get(exporter);
+        return new EncodedSpanExporter(exporter, grpc::export);
+      }
     } catch (ReflectiveOperationException | RuntimeException e) {
       return exporter;
     }
+    return exporter;
   }
 
   private static Field field(Class<?> owner, String name) throws NoSuchFieldException {
@@ -67,7 +82,7 @@ public final class EncodedSpanExporter implements SpanExporter {
     if (request == null) {
       return sdkExporter.export(spans);
     }
-    CompletableResultCode result = http.export(request, spans.size());
+    CompletableResultCode result = transport.export(request, spans.size());
     result.whenComplete(request::release);
     return result;
   }

@@ -8,6 +8,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.synscope.agent.testing.CapturedSpans;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The SDK's OTLP/HTTP exporter with the agent's encoder in it, against a real receiver: the spans
+ * The SDK's OTLP exporters with the agent's encoder in them, against a real receiver: the spans
  * arrive as the SDK's own exporter sends them, under the same configuration.
  */
 class EncodedSpanExporterTest {
@@ -64,6 +65,40 @@ class EncodedSpanExporterTest {
       List<ReceivedRequest> requests = receiver.requests();
       assertThat(requests).extracting(ReceivedRequest::contentEncoding).containsOnly("gzip");
       assertThat(requests.get(0).bodyBytes()).isEqualTo(requests.get(1).bodyBytes());
+    }
+  }
+
+  /**
+   * Over gRPC (with gzip, as set), the same: the spans arrive as the SDK's own exporter sends them.
+   */
+  @Test
+  void theSdksGrpcExporterIsWrappedAndItsSpansArriveAsTheSdkSendsThem() {
+    try (OtlpReceiver receiver = OtlpReceiver.start().withGrpc();
+        CapturedSpans sdk = new CapturedSpans("encoded")) {
+      sdk.tracer()
+          .spanBuilder("tcp.connect")
+          .setSpanKind(SpanKind.CLIENT)
+          .setAttribute("network.peer.port", 8080L)
+          .startSpan()
+          .end();
+      sdk.tracer().spanBuilder("tcp.accept").setSpanKind(SpanKind.SERVER).startSpan().end();
+
+      OtlpGrpcSpanExporter plain = grpcExporter(receiver);
+      SpanExporter encoded = EncodedSpanExporter.wrap(grpcExporter(receiver));
+      assertThat(encoded).isInstanceOf(EncodedSpanExporter.class);
+      try {
+        assertThat(export(encoded, sdk.spans())).isTrue();
+        assertThat(export(plain, sdk.spans())).isTrue();
+      } finally {
+        encoded.shutdown().join(10, TimeUnit.SECONDS);
+        plain.shutdown().join(10, TimeUnit.SECONDS);
+      }
+
+      List<ReceivedSpan> spans = receiver.spans();
+      assertThat(spans).hasSize(4);
+      assertThat(spans.subList(0, 2)).isEqualTo(spans.subList(2, 4));
+      assertThat(spans.get(0).attributes()).containsEntry("network.peer.port", 8080L);
+      assertThat(receiver.requests()).isEmpty();
     }
   }
 
@@ -111,6 +146,13 @@ class EncodedSpanExporterTest {
   private static OtlpHttpSpanExporter exporter(OtlpReceiver receiver) {
     return OtlpHttpSpanExporter.builder()
         .setEndpoint(receiver.endpoint() + OtlpReceiver.TRACES_PATH)
+        .setCompression("gzip")
+        .build();
+  }
+
+  private static OtlpGrpcSpanExporter grpcExporter(OtlpReceiver receiver) {
+    return OtlpGrpcSpanExporter.builder()
+        .setEndpoint(receiver.grpcEndpoint())
         .setCompression("gzip")
         .build();
   }
