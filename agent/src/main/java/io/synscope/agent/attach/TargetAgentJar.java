@@ -47,7 +47,11 @@ final class TargetAgentJar {
       return new TargetAgentJar(real.toString(), null, null);
     }
     Path tmpInTarget = Path.of(targetTmpDir);
-    Path dir = Path.of("/proc", Long.toString(pid), "root").resolve(relative(tmpInTarget));
+    // A relative java.io.tmpdir is the target's own business: relative to its working directory.
+    Path dir =
+        tmpInTarget.isAbsolute()
+            ? Path.of("/proc", Long.toString(pid), "root").resolve(relative(tmpInTarget))
+            : Path.of("/proc", Long.toString(pid), "cwd").resolve(tmpInTarget);
     Path copy = null;
     try {
       copy = Files.createTempFile(dir, "synscope-agent-", ".jar");
