@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code http} example's application: a JDK HttpServer and a java.net.http.HttpClient in one
@@ -77,6 +78,9 @@ public final class HttpApp {
         server.stop(0);
         serverThreads.shutdown();
         clientThreads.shutdown();
+        // The client has its last response before the server's handler has ended its span: that
+        // span must end before the SDK closes, or it is never printed.
+        serverThreads.awaitTermination(10, TimeUnit.SECONDS);
       }
     }
   }
