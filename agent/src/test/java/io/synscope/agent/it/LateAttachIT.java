@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -84,41 +85,13 @@ class LateAttachIT {
    */
   @Test
   void rootAttachesToAnotherUsersJvmWithAPrivateTmpThroughACopyOfTheJar() throws Exception {
-    assumeTrue(
-        "root".equals(System.getProperty("user.name")),
-        "running a JVM as another user in a mount namespace of its own needs root; running as "
-            + System.getProperty("user.name"));
-    assumeTrue(
-        Ss.hasTool("unshare") && Ss.hasTool("setpriv"),
-        "unshare and setpriv (util-linux) are needed");
-    // Outside /tmp, which the JVM will not share.
-    Path varTmp = Path.of("/var/tmp");
-    assumeTrue(Files.isDirectory(varTmp), "/var/tmp is needed");
-    Path appClasses = Files.createTempDirectory(varTmp, "synscope-attach-app-");
-    Path operatorDir = Files.createTempDirectory(varTmp, "synscope-operator-"); // mode 0700
+    Path appClasses = appClassesForAnotherUser();
+    Path operatorDir = Files.createTempDirectory(VAR_TMP, "synscope-operator-"); // mode 0700
     try {
-      copyWorldReadable(ConnectOnCommandApp.class, appClasses);
       Path operatorJar =
           Files.copy(ForkedJvm.agentJar(), operatorDir.resolve("synscope-agent.jar"));
       lateAttach(
-          builder ->
-              builder
-                  .classpathInstead(appClasses)
-                  .commandPrefix(
-                      "unshare",
-                      "--mount",
-                      "--propagation",
-                      "private",
-                      "--",
-                      "sh",
-                      "-c",
-                      "mount -t tmpfs -o mode=1777 tmpfs /tmp && cd / && exec setpriv"
-                          + " --reuid="
-                          + NOBODY
-                          + " --regid="
-                          + NOBODY
-                          + " --clear-groups \"$@\"",
-                      "sh"),
+          builder -> builder.classpathInstead(appClasses).commandPrefix(asNobodyWithAPrivateTmp()),
           (pid, agentArgs) -> {
             assertThat(Files.readString(Path.of("/proc", Long.toString(pid), "status")))
                 .containsPattern("\nUid:\\s+" + NOBODY + "\\s+" + NOBODY + "\\s");
@@ -156,43 +129,16 @@ class LateAttachIT {
    */
   @Test
   void rootAttachesToAJvmInPidAndMountNamespacesOfItsOwn() throws Exception {
-    assumeTrue(
-        "root".equals(System.getProperty("user.name")),
-        "running a JVM in namespaces of its own needs root; running as "
-            + System.getProperty("user.name"));
-    assumeTrue(
-        Ss.hasTool("unshare") && Ss.hasTool("setpriv"),
-        "unshare and setpriv (util-linux) are needed");
-    Path varTmp = Path.of("/var/tmp");
-    assumeTrue(Files.isDirectory(varTmp), "/var/tmp is needed");
-    Path appClasses = Files.createTempDirectory(varTmp, "synscope-attach-app-");
+    Path appClasses = appClassesForAnotherUser();
     Path hostDir = Files.createTempDirectory("synscope-host-jar-");
     try {
-      copyWorldReadable(ConnectOnCommandApp.class, appClasses);
       Files.setPosixFilePermissions(hostDir, PosixFilePermissions.fromString("rwxr-xr-x"));
       Path hostJar = Files.copy(ForkedJvm.agentJar(), hostDir.resolve("synscope-agent.jar"));
       lateAttach(
           builder ->
               builder
                   .classpathInstead(appClasses)
-                  .commandPrefix(
-                      "unshare",
-                      "--pid",
-                      "--fork",
-                      "--mount-proc",
-                      "--mount",
-                      "--propagation",
-                      "private",
-                      "--",
-                      "sh",
-                      "-c",
-                      "mount -t tmpfs -o mode=1777 tmpfs /tmp && cd / && exec setpriv"
-                          + " --reuid="
-                          + NOBODY
-                          + " --regid="
-                          + NOBODY
-                          + " --clear-groups \"$@\"",
-                      "sh"),
+                  .commandPrefix(asNobodyWithAPrivateTmp("--pid", "--fork", "--mount-proc")),
           (unsharePid, agentArgs) -> {
             // unshare forks: the JVM is its child, pid 1 inside.
             long pid = onlyChild(unsharePid);
@@ -261,6 +207,50 @@ class LateAttachIT {
   }
 
   private static final int NOBODY = 65534;
+
+  private static final Path VAR_TMP = Path.of("/var/tmp");
+
+  /**
+   * Skips the test unless it can run a JVM as another user in namespaces of its own; else the test
+   * application's classes, copied outside /tmp (which that JVM will not share), readable by all.
+   */
+  private static Path appClassesForAnotherUser() throws Exception {
+    assumeTrue(
+        "root".equals(System.getProperty("user.name")),
+        "running a JVM as another user in namespaces of its own needs root; running as "
+            + System.getProperty("user.name"));
+    assumeTrue(
+        Ss.hasTool("unshare") && Ss.hasTool("setpriv"),
+        "unshare and setpriv (util-linux) are needed");
+    assumeTrue(Files.isDirectory(VAR_TMP), VAR_TMP + " is needed");
+    Path appClasses = Files.createTempDirectory(VAR_TMP, "synscope-attach-app-");
+    copyWorldReadable(ConnectOnCommandApp.class, appClasses);
+    return appClasses;
+  }
+
+  /**
+   * A command prefix that runs the JVM as user {@value #NOBODY} in a mount namespace of its own
+   * with a fresh tmpfs on /tmp, with these further {@code unshare} options.
+   */
+  private static String[] asNobodyWithAPrivateTmp(String... unshareOptions) {
+    List<String> prefix = new ArrayList<>(List.of("unshare"));
+    prefix.addAll(List.of(unshareOptions));
+    prefix.addAll(
+        List.of(
+            "--mount",
+            "--propagation",
+            "private",
+            "--",
+            "sh",
+            "-c",
+            "mount -t tmpfs -o mode=1777 tmpfs /tmp && cd / && exec setpriv --reuid="
+                + NOBODY
+                + " --regid="
+                + NOBODY
+                + " --clear-groups \"$@\"",
+            "sh"));
+    return prefix.toArray(String[]::new);
+  }
 
   /**
    * Copies the class files of {@code type}'s package, and below, into {@code dir}, readable by all.
