@@ -95,26 +95,10 @@ class LateAttachIT {
           (pid, agentArgs) -> {
             assertThat(Files.readString(Path.of("/proc", Long.toString(pid), "status")))
                 .containsPattern("\nUid:\\s+" + NOBODY + "\\s+" + NOBODY + "\\s");
-            CliRun run = cliAttach(operatorJar, pid, agentArgs);
-            assertThat(run.status()).as(run.output()).isZero();
-            Matcher note =
-                Pattern.compile(
-                        "synscope: pid "
-                            + pid
-                            + " cannot open "
-                            + Pattern.quote(operatorJar.toRealPath().toString())
-                            + " \\(its user, uid "
-                            + NOBODY
-                            + ", may not read it\\); it loads a copy,"
-                            + " (/tmp/synscope-agent-\\d+\\.jar) in its file system\n")
-                    .matcher(run.output());
-            assertThat(note.find()).as(run.output()).isTrue();
-            assertThat(run.output()).contains("synscope: agent loaded into pid " + pid + ";");
-            // The copy is in the JVM's own /tmp, not in ours.
-            Path copy = Path.of(note.group(1));
-            assertThat(Path.of("/proc/" + pid + "/root" + copy))
-                .hasSameBinaryContentAs(operatorJar);
-            assertThat(copy).doesNotExist();
+            Path copy =
+                attachThroughACopy(
+                    operatorJar, pid, agentArgs, "its user, uid " + NOBODY + ", may not read it");
+            assertThat(copy).as("not in our /tmp").doesNotExist();
           });
     } finally {
       deleteTree(appClasses);
@@ -144,25 +128,42 @@ class LateAttachIT {
             long pid = onlyChild(unsharePid);
             assertThat(Files.readString(Path.of("/proc", Long.toString(pid), "status")))
                 .containsPattern("\nNSpid:\\s+" + pid + "\\s+1\n");
-            CliRun run = cliAttach(hostJar, pid, agentArgs);
-            assertThat(run.status()).as(run.output()).isZero();
-            Matcher note =
-                Pattern.compile(
-                        "synscope: pid "
-                            + pid
-                            + " cannot open "
-                            + Pattern.quote(hostJar.toRealPath().toString())
-                            + " \\(its file system has no file at that path\\); it loads a copy,"
-                            + " (/tmp/synscope-agent-\\d+\\.jar) in its file system\n")
-                    .matcher(run.output());
-            assertThat(note.find()).as(run.output()).isTrue();
-            assertThat(Path.of("/proc/" + pid + "/root" + note.group(1)))
-                .hasSameBinaryContentAs(hostJar);
+            attachThroughACopy(hostJar, pid, agentArgs, "its file system has no file at that path");
           });
     } finally {
       deleteTree(appClasses);
       deleteTree(hostDir);
     }
+  }
+
+  /**
+   * Attaches with the CLI from {@code jar}, which the JVM cannot open for {@code reason}: the
+   * command says where the copy went, the JVM loads it, and the copy in the JVM's file system is
+   * the jar, byte for byte.
+   *
+   * @return the copy's path as the JVM sees it
+   */
+  private static Path attachThroughACopy(Path jar, long pid, String agentArgs, String reason)
+      throws Exception {
+    CliRun run = cliAttach(jar, pid, agentArgs);
+    assertThat(run.status()).as(run.output()).isZero();
+    Matcher note =
+        Pattern.compile(
+                "synscope: pid "
+                    + pid
+                    + " cannot open "
+                    + Pattern.quote(jar.toRealPath().toString())
+                    + " \\("
+                    + Pattern.quote(reason)
+                    + "\\); it loads a copy, (/tmp/synscope-agent-\\d+\\.jar) in its file system\n"
+                    + "synscope: agent loaded into pid "
+                    + pid
+                    + ";")
+            .matcher(run.output());
+    assertThat(note.find()).as(run.output()).isTrue();
+    Path copy = Path.of(note.group(1));
+    assertThat(Path.of("/proc/" + pid + "/root" + copy)).hasSameBinaryContentAs(jar);
+    return copy;
   }
 
   private static long onlyChild(long pid) throws IOException {
