@@ -16,6 +16,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -322,8 +323,7 @@ final class HotSpotAttach {
     int newline = indexOf(reply, (byte) '\n');
     String statusText =
         new String(reply, 0, newline < 0 ? reply.length : newline, StandardCharsets.UTF_8).trim();
-    byte[] rest =
-        newline < 0 ? new byte[0] : java.util.Arrays.copyOfRange(reply, newline + 1, reply.length);
+    byte[] rest = newline < 0 ? new byte[0] : Arrays.copyOfRange(reply, newline + 1, reply.length);
     int status;
     try {
       status = Integer.parseInt(statusText);

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -18,6 +19,7 @@ import java.util.function.Consumer;
 final class OtlpProtocols {
   static final String HTTP_PROTOBUF = "http/protobuf";
   static final String GRPC = "grpc";
+  private static final Set<String> SUPPORTED = Set.of(HTTP_PROTOBUF, GRPC);
 
   private static final String GENERAL = "otel.exporter.otlp.protocol";
   private static final List<String> SIGNALS = List.of("traces", "metrics", "logs");
@@ -54,12 +56,14 @@ final class OtlpProtocols {
       Map<String, String> overrides,
       Consumer<String> warn) {
     String value = props.getString(key);
-    if (value == null || value.equals(HTTP_PROTOBUF) || value.equals(GRPC)) {
+    if (value == null) {
       return;
     }
     String meant = value.trim().toLowerCase(Locale.ROOT);
-    if (meant.equals(HTTP_PROTOBUF) || meant.equals(GRPC)) {
-      overrides.put(key, meant);
+    if (SUPPORTED.contains(meant)) {
+      if (!meant.equals(value)) {
+        overrides.put(key, meant);
+      }
       return;
     }
     overrides.put(key, HTTP_PROTOBUF);
