@@ -65,7 +65,11 @@ public final class EncodingBenchmark {
     OtlpSpansEncoder encoder = new OtlpSpansEncoder();
     long bytes = 0;
     for (List<SpanData> batch : batches) {
-      EncodedRequest request = encoder.encode(batch);
+      List<EncodedRequest> requests = encoder.encode(batch);
+      if (requests.size() != 1) {
+        throw new IllegalStateException("a batch took " + requests.size() + " requests, not one");
+      }
+      EncodedRequest request = requests.get(0);
       byte[] encoded = request.toByteArray();
       request.release();
       if (!Arrays.equals(encoded, sdkBytes(sdk, batch))) {
@@ -145,11 +149,12 @@ public final class EncodingBenchmark {
     long encoded = 0;
     long sink = 0;
     do {
-      EncodedRequest request = encoder.encode(batches.get((int) (encoded % BATCHES)));
-      MessageWriter writer = request.toBinaryMessageWriter();
-      writer.writeMessage(DISCARD);
-      sink += writer.getContentLength();
-      request.release();
+      for (EncodedRequest request : encoder.encode(batches.get((int) (encoded % BATCHES)))) {
+        MessageWriter writer = request.toBinaryMessageWriter();
+        writer.writeMessage(DISCARD);
+        sink += writer.getContentLength();
+        request.release();
+      }
       encoded++;
     } while (System.nanoTime() - start[2] < roundNanos);
     return perSpan(start, encoded, sink);

@@ -16,12 +16,19 @@ import java.util.function.Consumer;
 public final class EncodedRequest extends Marshaler {
   private final byte[] buffer;
   private final int length;
+  private final int spans;
   private final Consumer<byte[]> onRelease;
 
-  EncodedRequest(byte[] buffer, int length, Consumer<byte[]> onRelease) {
+  EncodedRequest(byte[] buffer, int length, int spans, Consumer<byte[]> onRelease) {
     this.buffer = buffer;
     this.length = length;
+    this.spans = spans;
     this.onRelease = onRelease;
+  }
+
+  /** How many spans the request holds. */
+  public int spans() {
+    return spans;
   }
 
   /** The request's bytes, a copy. */

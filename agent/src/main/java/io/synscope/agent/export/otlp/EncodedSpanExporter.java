@@ -10,14 +10,17 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.synscope.agent.AgentLog;
 import java.lang.reflect.Field;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * The SDK's OTLP span exporter, over HTTP or gRPC, with its requests encoded by {@link
  * OtlpSpansEncoder}: the endpoint, headers, compression, TLS, timeout, retries, the exporter's own
  * metrics and its failure lines all stay the SDK's, from the same configuration; only the encoding
- * is done here, at less than the SDK's cost. A batch the encoder cannot write goes through the
- * SDK's exporter whole.
+ * is done here, at less than the SDK's cost. A batch too large for one request goes as several
+ * ({@link OtlpSpansEncoder#MAX_REQUEST_BYTES}), each counted by the SDK's exporter as its own
+ * export. A batch the encoder cannot write goes through the SDK's exporter whole.
  */
 public final class EncodedSpanExporter implements SpanExporter {
   private final SpanExporter sdkExporter;
@@ -69,20 +72,31 @@ public final class EncodedSpanExporter implements SpanExporter {
 
   @Override
   public CompletableResultCode export(Collection<SpanData> spans) {
-    EncodedRequest request;
+    List<EncodedRequest> requests;
     try {
-      request = encoder.encode(spans);
+      requests = encoder.encode(spans);
     } catch (RuntimeException e) {
       // Spans of some other SpanData implementation than the SDK's may break what the encoder
       // takes for granted; the SDK's encoding then has them.
       AgentLog.warnOnce(
           "otlp:encode", "the agent's OTLP encoding failed; the SDK's encodes the spans: " + e);
-      request = null;
+      requests = null;
     }
-    if (request == null) {
+    if (requests == null) {
       return sdkExporter.export(spans);
     }
-    CompletableResultCode result = transport.export(request, spans.size());
+    if (requests.size() == 1) {
+      return send(requests.get(0));
+    }
+    List<CompletableResultCode> sent = new ArrayList<>(requests.size());
+    for (EncodedRequest request : requests) {
+      sent.add(send(request));
+    }
+    return CompletableResultCode.ofAll(sent);
+  }
+
+  private CompletableResultCode send(EncodedRequest request) {
+    CompletableResultCode result = transport.export(request, request.spans());
     result.whenComplete(request::release);
     return result;
   }

@@ -20,6 +20,7 @@ import io.opentelemetry.sdk.trace.data.StatusData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -31,8 +32,8 @@ import java.util.function.BiConsumer;
 /**
  * Encodes spans as an OTLP {@code ExportTraceServiceRequest} (opentelemetry/proto/collector/trace/
  * v1/trace_service.proto, trace/v1/trace.proto), byte for byte what the SDK's own marshalers write
- * for the same spans (of one resource and scope, as the agent's are; of several, the same groups
- * in another order), in one pass over them and without the SDK's per-span marshaler objects or its
+ * for the same spans (of one resource and scope, as the agent's are; of several, the same groups in
+ * another order), in one pass over them and without the SDK's per-span marshaler objects or its
  * cache of trace ids. The agent exports tens of thousands of connection spans a second, and the
  * SDK's marshaling was most of the exporting threads' time.
  *
@@ -101,12 +102,22 @@ public final class OtlpSpansEncoder {
   private static final int INITIAL_BUFFER_BYTES = 64 * 1024;
 
   /**
-   * A buffer larger than this is left to the collector rather than kept: batches made larger than
-   * the agent's default (1,024 spans, about 450 KiB) do not pin their largest request's memory.
+   * The largest request by default: gRPC servers refuse a message over 4 MiB unless configured
+   * otherwise (the Collector's OTLP receiver, Tempo, Elastic's APM server among them), counted
+   * before decompression. A batch larger than this, a burst of failed connects with their stack
+   * traces say, is sent as several requests.
    */
-  private static final int MAX_KEPT_BUFFER_BYTES = 2 * 1024 * 1024;
+  public static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+
+  /**
+   * A buffer larger than this is left to the collector rather than kept: a request may be up to
+   * {@link #MAX_REQUEST_BYTES} long, and the agent's default batch (4,096 spans, about 1.8 MiB)
+   * fits well below.
+   */
+  private static final int MAX_KEPT_BUFFER_BYTES = MAX_REQUEST_BYTES;
 
   private final ProtoWriter out = new ProtoWriter();
+  private final int maxRequestBytes;
 
   /**
    * The buffer of a request that was sent, for the next one: a batch of the agent's spans is a few
@@ -120,37 +131,143 @@ public final class OtlpSpansEncoder {
   private InstrumentationScopeInfo lastScope;
   private byte[] lastScopeBytes;
 
+  // The request being written: where its open resource and scope began, and what they hold.
+  private final List<EncodedRequest> requests = new ArrayList<>(1);
+  private Resource resource;
+  private InstrumentationScopeInfo scope;
+  private long resourceMark;
+  private long scopeMark;
+  private int resourceStart;
+  private int scopeStart;
+  private int spansInRequest;
+  private int spansInResource;
+  private int spansInScope;
+
+  public OtlpSpansEncoder() {
+    this(MAX_REQUEST_BYTES);
+  }
+
+  /** An encoder whose requests are at most {@code maxRequestBytes} long, but for a larger span. */
+  public OtlpSpansEncoder(int maxRequestBytes) {
+    this.maxRequestBytes = maxRequestBytes;
+  }
+
   /**
-   * The request, or null when a span holds something this encoder does not write (an attribute of a
-   * type newer than it): the caller then lets the SDK encode the batch. {@link
-   * EncodedRequest#release} gives its buffer back once it has been sent.
+   * The spans as requests of at most the maximum size each (a span larger than that alone in its
+   * request), in order, each what the SDK would write for its spans; one request for a batch that
+   * fits. Null when a span holds something this encoder does not write (an attribute of a type
+   * newer than it): the caller then lets the SDK encode the batch. {@link EncodedRequest#release}
+   * gives a request's buffer back once it has been sent.
    */
-  public synchronized EncodedRequest encode(Collection<SpanData> spans) {
-    byte[] buffer = spare.getAndSet(null);
-    out.reset(buffer != null ? buffer : new byte[INITIAL_BUFFER_BYTES]);
+  public synchronized List<EncodedRequest> encode(Collection<SpanData> spans) {
+    requests.clear();
+    beginRequest();
     try {
-      for (Map.Entry<Resource, Map<InstrumentationScopeInfo, List<SpanData>>> resource :
+      for (Map.Entry<Resource, Map<InstrumentationScopeInfo, List<SpanData>>> byResource :
           group(spans).entrySet()) {
-        long resourceSpans = out.beginMessage(REQUEST_RESOURCE_SPANS, BATCH_LENGTH_BYTES);
-        writeMessageBytes(RESOURCE_SPANS_RESOURCE, resourceBytes(resource.getKey()));
-        for (Map.Entry<InstrumentationScopeInfo, List<SpanData>> scope :
-            resource.getValue().entrySet()) {
-          long scopeSpans = out.beginMessage(RESOURCE_SPANS_SCOPE_SPANS, BATCH_LENGTH_BYTES);
-          writeMessageBytes(SCOPE_SPANS_SCOPE, scopeBytes(scope.getKey()));
-          for (SpanData span : scope.getValue()) {
+        beginResource(byResource.getKey());
+        for (Map.Entry<InstrumentationScopeInfo, List<SpanData>> byScope :
+            byResource.getValue().entrySet()) {
+          beginScope(byScope.getKey());
+          int tail = tailBytes();
+          for (SpanData span : byScope.getValue()) {
+            int before = out.size();
             writeSpan(span);
+            if (out.size() + tail > maxRequestBytes && spansInRequest > 0) {
+              out.truncate(before);
+              endRequest();
+              beginRequest();
+              beginResource(byResource.getKey());
+              beginScope(byScope.getKey());
+              writeSpan(span);
+            }
+            spansInRequest++;
+            spansInResource++;
+            spansInScope++;
           }
-          writeString(SCOPE_SPANS_SCHEMA_URL, scope.getKey().getSchemaUrl());
-          out.endMessage(scopeSpans);
+          endScope();
         }
-        writeString(RESOURCE_SPANS_SCHEMA_URL, resource.getKey().getSchemaUrl());
-        out.endMessage(resourceSpans);
+        endResource();
       }
     } catch (UnsupportedValueException e) {
       keep(out.buffer());
+      requests.forEach(EncodedRequest::release);
+      requests.clear();
       return null;
     }
-    return new EncodedRequest(out.buffer(), out.size(), this::keep);
+    endRequest();
+    List<EncodedRequest> encoded = List.copyOf(requests);
+    requests.clear();
+    return encoded;
+  }
+
+  private void beginRequest() {
+    byte[] buffer = spare.getAndSet(null);
+    out.reset(buffer != null ? buffer : new byte[INITIAL_BUFFER_BYTES]);
+    spansInRequest = 0;
+  }
+
+  /** Ends the open scope and resource, leaving out those the request has no span of. */
+  private void endRequest() {
+    if (scope != null) {
+      endScope();
+    }
+    if (resource != null) {
+      endResource();
+    }
+    requests.add(new EncodedRequest(out.buffer(), out.size(), spansInRequest, this::keep));
+  }
+
+  private void beginResource(Resource r) {
+    resource = r;
+    resourceStart = out.size();
+    resourceMark = out.beginMessage(REQUEST_RESOURCE_SPANS, BATCH_LENGTH_BYTES);
+    writeMessageBytes(RESOURCE_SPANS_RESOURCE, resourceBytes(r));
+    spansInResource = 0;
+  }
+
+  private void endResource() {
+    if (spansInResource == 0 && spansInRequest > 0) {
+      out.truncate(resourceStart);
+    } else {
+      writeString(RESOURCE_SPANS_SCHEMA_URL, resource.getSchemaUrl());
+      out.endMessage(resourceMark);
+    }
+    resource = null;
+  }
+
+  private void beginScope(InstrumentationScopeInfo s) {
+    scope = s;
+    scopeStart = out.size();
+    scopeMark = out.beginMessage(RESOURCE_SPANS_SCOPE_SPANS, BATCH_LENGTH_BYTES);
+    writeMessageBytes(SCOPE_SPANS_SCOPE, scopeBytes(s));
+    spansInScope = 0;
+  }
+
+  private void endScope() {
+    if (spansInScope == 0 && spansInRequest > 0) {
+      out.truncate(scopeStart);
+    } else {
+      writeString(SCOPE_SPANS_SCHEMA_URL, scope.getSchemaUrl());
+      out.endMessage(scopeMark);
+    }
+    scope = null;
+  }
+
+  /**
+   * What ending the open scope and resource adds to a request: their schema URLs, and a byte more
+   * for each length once the request passes 2 MiB (three bytes were reserved for it).
+   */
+  private int tailBytes() {
+    return stringFieldBytes(scope.getSchemaUrl()) + stringFieldBytes(resource.getSchemaUrl()) + 2;
+  }
+
+  private static int stringFieldBytes(String value) {
+    if (value == null || value.isEmpty()) {
+      return 0;
+    }
+    int utf8 = value.getBytes(StandardCharsets.UTF_8).length;
+    return 1 + ProtoWriter.varintSize(utf8) + utf8;
   }
 
   private void keep(byte[] buffer) {
@@ -161,8 +278,8 @@ public final class OtlpSpansEncoder {
 
   /**
    * Spans by resource, then by scope, in the order they first appear. The SDK's marshaler groups
-   * them too, by identity and in no set order; a request's meaning is the same. The agent's
-   * batches have one resource and one scope: checked by identity first, without a map.
+   * them too, by identity and in no set order; a request's meaning is the same. The agent's batches
+   * have one resource and one scope: checked by identity first, without a map.
    */
   private static Map<Resource, Map<InstrumentationScopeInfo, List<SpanData>>> group(
       Collection<SpanData> spans) {

@@ -34,6 +34,11 @@ final class ProtoWriter {
     return pos;
   }
 
+  /** Forgets what was written after the first {@code size} bytes. */
+  void truncate(int size) {
+    pos = size;
+  }
+
   void tag(int field, int wireType) {
     varint32((field << 3) | wireType);
   }

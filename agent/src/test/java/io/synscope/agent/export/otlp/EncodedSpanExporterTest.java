@@ -7,6 +7,7 @@ import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -15,6 +16,8 @@ import io.synscope.agent.testing.CapturedSpans;
 import io.synscope.agent.testing.OtlpReceiver;
 import io.synscope.agent.testing.ReceivedRequest;
 import io.synscope.agent.testing.ReceivedSpan;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +97,55 @@ class EncodedSpanExporterTest {
         .isEqualTo(received.subList(spans.size(), received.size()));
     assertThat(received.get(0).attributes()).containsEntry("network.peer.port", 8080L);
     return received;
+  }
+
+  /**
+   * A burst of failed connects, each with its stack trace, makes a batch over gRPC's default 4 MiB
+   * message: a gRPC server as configured by default (the test's, like the Collector's) refuses the
+   * SDK's one request for it, while the wrapped exporter sends it as several and every span
+   * arrives.
+   */
+  @Test
+  void aBatchOverFourMebibytesReachesAGrpcServerWithItsDefaultLimit() throws IOException {
+    try (OtlpReceiver receiver = OtlpReceiver.start().withGrpc();
+        CapturedSpans sdk = new CapturedSpans("encoded")) {
+      int count = 0;
+      do {
+        for (int i = 0; i < 100; i++, count++) {
+          Span connect =
+              sdk.tracer()
+                  .spanBuilder("tcp.connect")
+                  .setAttribute("network.peer.port", 10_000L + count)
+                  .startSpan();
+          connect.recordException(new ConnectException("Connection refused"));
+          connect.end();
+        }
+      } while (requestBytes(sdk.spans()) <= 4 * 1024 * 1024);
+      List<SpanData> spans = sdk.spans();
+
+      SpanExporter plain = grpcExporter(receiver);
+      SpanExporter encoded = EncodedSpanExporter.wrap(grpcExporter(receiver));
+      try {
+        assertThat(export(plain, spans)).as("the SDK's single request").isFalse();
+        assertThat(receiver.spans()).isEmpty();
+        assertThat(export(encoded, spans)).isTrue();
+      } finally {
+        plain.shutdown().join(10, TimeUnit.SECONDS);
+        encoded.shutdown().join(10, TimeUnit.SECONDS);
+      }
+      assertThat(receiver.spans())
+          .extracting(span -> span.attributes().get("network.peer.port"))
+          .containsExactlyInAnyOrderElementsOf(
+              spans.stream()
+                  .map(span -> span.getAttributes().get(AttributeKey.longKey("network.peer.port")))
+                  .toList());
+    }
+  }
+
+  private static int requestBytes(List<SpanData> spans) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    TraceRequestMarshaler.create(spans).writeBinaryTo(bytes);
+    return bytes.size();
   }
 
   @Test

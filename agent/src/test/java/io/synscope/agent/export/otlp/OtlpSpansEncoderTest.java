@@ -200,7 +200,7 @@ class OtlpSpansEncoderTest {
       c.spanBuilder("5").startSpan().end();
       spans = captured.spans();
     }
-    byte[] encoded = new OtlpSpansEncoder().encode(spans).toByteArray();
+    byte[] encoded = onlyRequest(new OtlpSpansEncoder().encode(spans)).toByteArray();
     assertThat(spansByResourceAndScope(encoded))
         .isEqualTo(spansByResourceAndScope(sdkBytes(spans)));
     assertThat(spansByResourceAndScope(encoded).keySet())
@@ -226,7 +226,9 @@ class OtlpSpansEncoderTest {
 
   @Test
   void anEmptyBatchIsAnEmptyRequest() {
-    assertThat(new OtlpSpansEncoder().encode(List.of()).toByteArray()).isEmpty();
+    EncodedRequest empty = onlyRequest(new OtlpSpansEncoder().encode(List.of()));
+    assertThat(empty.toByteArray()).isEmpty();
+    assertThat(empty.spans()).isZero();
   }
 
   /**
@@ -250,21 +252,139 @@ class OtlpSpansEncoderTest {
     }
     OtlpSpansEncoder encoder = new OtlpSpansEncoder();
     List<SpanData> first = spans.subList(0, 20);
-    EncodedRequest inFlight = encoder.encode(first);
+    EncodedRequest inFlight = onlyRequest(encoder.encode(first));
     for (int from = 20; from < spans.size(); from += 7) {
       List<SpanData> batch = spans.subList(from, Math.min(spans.size(), from + 7));
-      EncodedRequest request = encoder.encode(batch);
+      EncodedRequest request = onlyRequest(encoder.encode(batch));
       assertThat(request.toByteArray()).isEqualTo(sdkBytes(batch));
       request.release();
     }
     assertThat(inFlight.toByteArray()).isEqualTo(sdkBytes(first));
     inFlight.release();
-    assertThat(encoder.encode(first).toByteArray()).isEqualTo(sdkBytes(first));
+    assertThat(onlyRequest(encoder.encode(first)).toByteArray()).isEqualTo(sdkBytes(first));
+  }
+
+  /**
+   * A batch over the limit goes as several requests, each within it and each byte for byte what the
+   * SDK writes for its part of the batch: failed connects, whose recorded exceptions make them
+   * large, as in a burst of refused connections.
+   */
+  @Test
+  void aBatchOverTheLimitIsSentAsRequestsWithinItThatTheSdkWouldWriteForTheirSpans()
+      throws IOException {
+    List<SpanData> spans = failedConnects(40);
+    int whole = sdkBytes(spans).length;
+    int limit = whole / 5;
+
+    List<EncodedRequest> requests = new OtlpSpansEncoder(limit).encode(spans);
+
+    assertThat(requests).hasSizeBetween(5, 7);
+    int from = 0;
+    for (EncodedRequest request : requests) {
+      assertThat(request.getBinarySerializedSize()).isLessThanOrEqualTo(limit);
+      assertThat(request.spans()).isPositive();
+      List<SpanData> part = spans.subList(from, from + request.spans());
+      assertThat(request.toByteArray()).isEqualTo(sdkBytes(part));
+      from += request.spans();
+    }
+    assertThat(from).isEqualTo(spans.size());
+    // The limit is used, not merely kept: each request but the last holds as many spans as fit.
+    for (int i = 0; i < requests.size() - 1; i++) {
+      int next = requests.get(i).getBinarySerializedSize() + spanBytes(spans);
+      assertThat(next).isGreaterThan(limit);
+    }
+  }
+
+  /**
+   * Split across resources and scopes, no request carries a scope or resource without spans, and
+   * every group's spans arrive once, in order.
+   */
+  @Test
+  void aSplitLeavesNoEmptyScopeOrResourceAndEverySpanOnce() throws IOException {
+    List<SpanData> spans;
+    Resource other =
+        Resource.create(
+            Attributes.of(AttributeKey.stringKey("service.name"), "other"),
+            "https://opentelemetry.io/schemas/1.24.0");
+    try (CapturedSpans captured = new CapturedSpans(RESOURCE, SpanLimits.getDefault());
+        SdkTracerProvider second =
+            SdkTracerProvider.builder()
+                .setResource(other)
+                .addSpanProcessor(SimpleSpanProcessor.create(captured))
+                .build()) {
+      Tracer[] tracers = {
+        captured.provider().tracerBuilder("a").setSchemaUrl("https://example.com/s/1").build(),
+        captured.provider().get("b"),
+        second.get("c")
+      };
+      for (int i = 0; i < 60; i++) {
+        tracers[i % 3]
+            .spanBuilder("span " + i)
+            .setAttribute("padding", "x".repeat(i * 7))
+            .startSpan()
+            .end();
+      }
+      spans = captured.spans();
+    }
+    int limit = 2_000;
+
+    List<EncodedRequest> requests = new OtlpSpansEncoder(limit).encode(spans);
+
+    Map<String, List<String>> received = new LinkedHashMap<>();
+    for (EncodedRequest request : requests) {
+      assertThat(request.getBinarySerializedSize()).isLessThanOrEqualTo(limit);
+      Map<String, List<String>> groups = spansByResourceAndScope(request.toByteArray());
+      assertThat(groups.values()).allSatisfy(group -> assertThat(group).isNotEmpty());
+      assertThat(groups.values().stream().mapToInt(List::size).sum()).isEqualTo(request.spans());
+      groups.forEach((k, v) -> received.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+    }
+    assertThat(requests.size()).isGreaterThan(3);
+    assertThat(received).isEqualTo(spansByResourceAndScope(sdkBytes(spans)));
+  }
+
+  /** A span larger than the limit by itself goes alone in its request, as the SDK writes it. */
+  @Test
+  void aSpanLargerThanTheLimitGoesAloneInItsRequest() throws IOException {
+    List<SpanData> spans = failedConnects(3);
+    int limit = spanBytes(spans) / 2;
+
+    List<EncodedRequest> requests = new OtlpSpansEncoder(limit).encode(spans);
+
+    assertThat(requests).extracting(EncodedRequest::spans).containsExactly(1, 1, 1);
+    for (int i = 0; i < spans.size(); i++) {
+      assertThat(requests.get(i).toByteArray()).isEqualTo(sdkBytes(List.of(spans.get(i))));
+    }
+  }
+
+  /** Connect spans that failed, each with its exception and stack trace recorded. */
+  private static List<SpanData> failedConnects(int count) {
+    try (CapturedSpans captured = new CapturedSpans(RESOURCE, SpanLimits.getDefault())) {
+      Tracer tracer = captured.provider().get("io.synscope", "1.2.3");
+      for (int i = 0; i < count; i++) {
+        Span span =
+            tracer
+                .spanBuilder("tcp.connect")
+                .setSpanKind(SpanKind.CLIENT)
+                .setAttribute("network.peer.address", "127.0.0.1")
+                .setAttribute("network.peer.port", 40_000L + i)
+                .setAttribute("error.type", "connection_refused")
+                .startSpan();
+        span.recordException(new ConnectException("Connection refused"));
+        span.setStatus(StatusCode.ERROR);
+        span.end();
+      }
+      return captured.spans();
+    }
+  }
+
+  /** What one more span of these, all of a size, adds to a request of them. */
+  private static int spanBytes(List<SpanData> spans) throws IOException {
+    return sdkBytes(spans.subList(0, 2)).length - sdkBytes(spans.subList(0, 1)).length;
   }
 
   private static void assertSameBytesAsTheSdk(List<SpanData> spans) throws IOException {
     byte[] expected = sdkBytes(spans);
-    assertThat(new OtlpSpansEncoder().encode(spans).toByteArray()).isEqualTo(expected);
+    assertThat(onlyRequest(new OtlpSpansEncoder().encode(spans)).toByteArray()).isEqualTo(expected);
     LowAllocationTraceRequestMarshaler lowAllocation = new LowAllocationTraceRequestMarshaler();
     lowAllocation.initialize(spans);
     ByteArrayOutputStream reusable = new ByteArrayOutputStream();
@@ -314,6 +434,11 @@ class OtlpSpansEncoderTest {
       }
     }
     return groups;
+  }
+
+  private static EncodedRequest onlyRequest(List<EncodedRequest> requests) {
+    assertThat(requests).hasSize(1);
+    return requests.get(0);
   }
 
   private static byte[] sdkBytes(Collection<SpanData> spans) throws IOException {
