@@ -82,7 +82,7 @@ public final class ChurnBenchmark {
   private final long maxConnections = Long.getLong("bench.maxConnections", 1_000_000);
   private final String jfrDirectory = System.getProperty("bench.jfr", "");
   private final int sdkQueue = Integer.getInteger("bench.sdkQueue", 16384);
-  private final int sdkBatch = Integer.getInteger("bench.sdkBatch", 1024);
+  private final int sdkBatch = Integer.getInteger("bench.sdkBatch", 4096);
   private final long sdkDelayMillis = Long.getLong("bench.sdkDelayMillis", 1000);
   private final String agentOptions = System.getProperty("bench.agentOptions", "");
   private final String sdkLibs = System.getProperty("bench.sdkLibs", "");

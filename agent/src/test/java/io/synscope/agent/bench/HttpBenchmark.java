@@ -26,8 +26,10 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Run with {@code mvn -B -pl agent -am -Pbenchmark-http verify}. Settings (system properties,
  * passed through Maven with {@code -D}): {@code bench.pairs} (5), {@code bench.clients} (4 client
- * threads; in keep-alive mode, as many connections), {@code bench.warmupMillis} (8000: with 5000,
- * the JIT was still compiling for seconds in the window on a busy machine) and {@code
+ * threads; in keep-alive mode, as many connections), {@code bench.warmupMillis} (20000: with 5000,
+ * the JIT was still compiling for seconds in the window on a busy machine, with 8000 still for a
+ * tenth of it; and a run that short hid that the agent lost spans at this rate, which its queue
+ * took in for about ten seconds) and {@code
  * bench.measureMillis} (3000) per run, {@code bench.maxRequests} (5000000 per run: a bound so that
  * a run can never go on without end), {@code bench.modes} ({@code close,keep-alive}), {@code
  * bench.agentArgs} (more agent arguments after the receiver's endpoint, e.g. {@code
@@ -48,7 +50,7 @@ public final class HttpBenchmark {
 
   private final int pairs = Integer.getInteger("bench.pairs", 5);
   private final int clients = Integer.getInteger("bench.clients", 4);
-  private final long warmupMillis = Long.getLong("bench.warmupMillis", 8000);
+  private final long warmupMillis = Long.getLong("bench.warmupMillis", 20000);
   private final long measureMillis = Long.getLong("bench.measureMillis", 3000);
   private final long maxRequests = Long.getLong("bench.maxRequests", 5_000_000);
   private final List<String> modes =
