@@ -137,7 +137,7 @@ public final class AgentTelemetry {
    * before it takes the next batch, so a batch is what it can move per round trip to the
    * collector: with 1,024, a service making 30,000 spans a second on two busy cores filled the
    * queue and lost spans; a batch of 4,096 is about 1.8 MiB of OTLP, and a larger one is sent in
-   * parts ({@code OtlpSpansEncoder.MAX_REQUEST_BYTES}).
+   * parts ({@link RequestSize}).
    */
   static Map<String, String> defaults() {
     Map<String, String> d = new HashMap<>();

@@ -19,7 +19,7 @@ import java.util.List;
  * OtlpSpansEncoder}: the endpoint, headers, compression, TLS, timeout, retries, the exporter's own
  * metrics and its failure lines all stay the SDK's, from the same configuration; only the encoding
  * is done here, at less than the SDK's cost. A batch too large for one request goes as several
- * ({@link OtlpSpansEncoder#MAX_REQUEST_BYTES}), each counted by the SDK's exporter as its own
+ * ({@link io.synscope.agent.export.RequestSize}), each counted by the SDK's exporter as its own
  * export. A batch the encoder cannot write goes through the SDK's exporter whole.
  */
 public final class EncodedSpanExporter implements SpanExporter {

@@ -17,6 +17,7 @@ import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
+import io.synscope.agent.export.RequestSize;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -102,19 +103,11 @@ public final class OtlpSpansEncoder {
   private static final int INITIAL_BUFFER_BYTES = 64 * 1024;
 
   /**
-   * The largest request by default: gRPC servers refuse a message over 4 MiB unless configured
-   * otherwise (the Collector's OTLP receiver, Tempo, Elastic's APM server among them), counted
-   * before decompression. A batch larger than this, a burst of failed connects with their stack
-   * traces say, is sent as several requests.
-   */
-  public static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
-
-  /**
    * A buffer larger than this is left to the collector rather than kept: a request may be up to
-   * {@link #MAX_REQUEST_BYTES} long, and the agent's default batch (4,096 spans, about 1.8 MiB)
+   * {@link RequestSize#MAX_BYTES} long, and the agent's default batch (4,096 spans, about 1.8 MiB)
    * fits well below.
    */
-  private static final int MAX_KEPT_BUFFER_BYTES = MAX_REQUEST_BYTES;
+  private static final int MAX_KEPT_BUFFER_BYTES = RequestSize.MAX_BYTES;
 
   private final ProtoWriter out = new ProtoWriter();
   private final int maxRequestBytes;
@@ -144,7 +137,7 @@ public final class OtlpSpansEncoder {
   private int spansInScope;
 
   public OtlpSpansEncoder() {
-    this(MAX_REQUEST_BYTES);
+    this(RequestSize.MAX_BYTES);
   }
 
   /** An encoder whose requests are at most {@code maxRequestBytes} long, but for a larger span. */

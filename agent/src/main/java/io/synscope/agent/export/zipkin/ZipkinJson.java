@@ -9,6 +9,7 @@ import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -39,20 +40,66 @@ final class ZipkinJson {
 
   private ZipkinJson() {}
 
-  /** The spans as one JSON array, UTF-8. */
-  static byte[] encode(Collection<SpanData> spans) {
-    StringBuilder out = new StringBuilder(spans.size() * 768);
+  /** One request's body, a JSON array of spans in UTF-8, and how many spans it holds. */
+  record Request(byte[] body, int spans) {}
+
+  /**
+   * The spans as JSON arrays of at most {@code maxBytes} each (a span larger than that alone in its
+   * array), in order; one array for a batch that fits.
+   */
+  static List<Request> encode(Collection<SpanData> spans, int maxBytes) {
+    List<Request> requests = new ArrayList<>(1);
+    StringBuilder out = new StringBuilder(Math.min(spans.size(), 1024) * 768);
     out.append('[');
-    boolean first = true;
+    int bytes = 2; // the brackets
+    int count = 0;
     for (SpanData span : spans) {
-      if (!first) {
+      int start = out.length();
+      if (count > 0) {
         out.append(',');
       }
-      first = false;
       appendSpan(out, span);
+      int added = utf8Length(out, start);
+      if (count > 0 && bytes + added > maxBytes) {
+        out.setLength(start);
+        requests.add(request(out, count));
+        out.setLength(0);
+        out.append('[');
+        appendSpan(out, span);
+        bytes = 2;
+        count = 0;
+        added = utf8Length(out, 1);
+      }
+      bytes += added;
+      count++;
     }
-    out.append(']');
-    return out.toString().getBytes(StandardCharsets.UTF_8);
+    requests.add(request(out, count));
+    return requests;
+  }
+
+  private static Request request(StringBuilder out, int count) {
+    return new Request(out.append(']').toString().getBytes(StandardCharsets.UTF_8), count);
+  }
+
+  /** The UTF-8 length of {@code text} from {@code start}; a lone surrogate counted as three. */
+  private static int utf8Length(CharSequence text, int start) {
+    int bytes = 0;
+    for (int i = start; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   private static void appendSpan(StringBuilder out, SpanData span) {
@@ -115,9 +162,9 @@ final class ZipkinJson {
   }
 
   /**
-   * {@code ,"ipv4":...} or {@code ,"ipv6":...} and {@code ,"port":...}. An IPv4-mapped IPv6
-   * address (as {@code ss} writes an IPv4 peer of a dual-stack socket) goes in as IPv4, which is
-   * what Zipkin would make of it too; anything that is not an address literal is left out.
+   * {@code ,"ipv4":...} or {@code ,"ipv6":...} and {@code ,"port":...}. An IPv4-mapped IPv6 address
+   * (as {@code ss} writes an IPv4 peer of a dual-stack socket) goes in as IPv4, which is what
+   * Zipkin would make of it too; anything that is not an address literal is left out.
    */
   private static void appendAddress(StringBuilder out, String address, Long port) {
     if (address != null) {

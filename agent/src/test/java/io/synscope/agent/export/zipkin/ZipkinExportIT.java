@@ -6,18 +6,29 @@ import static org.awaitility.Awaitility.await;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.synscope.agent.testing.CapturedSpans;
 import io.synscope.agent.testing.ForkedJvm;
 import io.synscope.agent.testing.ZipkinServer;
 import io.synscope.agent.testing.apps.TracedConnectApp;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -155,6 +166,86 @@ class ZipkinExportIT {
                 .map(s -> s.get("name"))
                 .filter(n -> !"tcp.listen.overflow".equals(n)))
         .containsExactlyInAnyOrder("tcp.connect", "tcp.accept");
+  }
+
+  /**
+   * A burst of failed connects, each with its stack trace, makes a batch of more Zipkin JSON than
+   * the Zipkin server takes in one request (it answers 500 to this one, posted whole); the exporter
+   * sends it as several requests, and every span arrives.
+   */
+  @Test
+  void aBatchLargerThanZipkinTakesInOneRequestArrivesWhole() throws Exception {
+    String service = "zipkin-burst-" + ProcessHandle.current().pid();
+    try (CapturedSpans sdk = new CapturedSpans(service)) {
+      Span burst = sdk.tracer().spanBuilder("burst").startSpan();
+      Context parent = Context.root().with(burst);
+      ConnectException refused = refusedFrom(150);
+      int count = 0;
+      do {
+        for (int i = 0; i < 100; i++, count++) {
+          Span connect =
+              sdk.tracer()
+                  .spanBuilder("tcp.connect")
+                  .setParent(parent)
+                  .setAttribute("network.peer.port", 10_000L + count)
+                  .startSpan();
+          connect.recordException(refused);
+          connect.end();
+        }
+      } while (oneRequest(sdk.spans()).length <= 12 * 1024 * 1024);
+      List<SpanData> spans = sdk.spans();
+      int made = count;
+      assertThat(post(oneRequest(spans))).as("the batch posted whole").isEqualTo(500);
+
+      SpanExporter exporter =
+          new ZipkinSpanExporterProvider()
+              .createExporter(
+                  DefaultConfigProperties.createFromMap(
+                      Map.of(ZipkinSpanExporterProvider.ENDPOINT, zipkin.spansEndpoint())));
+      try {
+        assertThat(exporter.export(spans).join(60, TimeUnit.SECONDS).isSuccess()).isTrue();
+      } finally {
+        exporter.shutdown().join(10, TimeUnit.SECONDS);
+      }
+      String traceId = burst.getSpanContext().getTraceId();
+      List<Map<String, Object>> received =
+          await()
+              .atMost(TIMEOUT)
+              .until(() -> zipkin.trace(traceId), trace -> trace.size() >= made);
+      assertThat(received)
+          .extracting(span -> tags(span).get("network.peer.port"))
+          .containsExactlyInAnyOrderElementsOf(
+              IntStream.range(0, made).mapToObj(i -> Long.toString(10_000L + i)).toList());
+    }
+  }
+
+  /** A refused connect's exception, thrown from {@code depth} frames down. */
+  private static ConnectException refusedFrom(int depth) {
+    if (depth == 0) {
+      return new ConnectException("Connection refused");
+    }
+    return refusedFrom(depth - 1);
+  }
+
+  private static byte[] oneRequest(List<SpanData> spans) {
+    return ZipkinJson.encode(spans, Integer.MAX_VALUE).get(0).body();
+  }
+
+  private static int post(byte[] body) throws IOException {
+    HttpURLConnection c =
+        (HttpURLConnection) URI.create(zipkin.spansEndpoint()).toURL().openConnection();
+    try {
+      c.setRequestMethod("POST");
+      c.setDoOutput(true);
+      c.setRequestProperty("Content-Type", "application/json");
+      c.setFixedLengthStreamingMode(body.length);
+      try (OutputStream out = c.getOutputStream()) {
+        out.write(body);
+      }
+      return c.getResponseCode();
+    } finally {
+      c.disconnect();
+    }
   }
 
   private static Map<String, String> fields(String line) {

@@ -1,6 +1,5 @@
 package io.synscope.agent.export.zipkin;
 
-import io.synscope.agent.testing.CapturedSpans;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
@@ -10,8 +9,12 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.synscope.agent.export.RequestSize;
+import io.synscope.agent.testing.CapturedSpans;
 import io.synscope.agent.testing.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -91,9 +94,7 @@ class ZipkinJsonTest {
           .containsEntry("duration", 1L) // shorter than a microsecond: Zipkin's minimum
           .containsEntry("localEndpoint", Map.of("serviceName", "svc"))
           .containsEntry("remoteEndpoint", Map.of("ipv6", "::1"));
-      assertThat(tags(zipkin))
-          .containsEntry("otel.status_code", "OK")
-          .doesNotContainKey("error");
+      assertThat(tags(zipkin)).containsEntry("otel.status_code", "OK").doesNotContainKey("error");
     }
   }
 
@@ -109,8 +110,10 @@ class ZipkinJsonTest {
       span.addEvent(
           "exception",
           Attributes.of(
-              AttributeKey.stringKey("exception.message"), "line1\nline2",
-              AttributeKey.longKey("count"), 3L),
+              AttributeKey.stringKey("exception.message"),
+              "line1\nline2",
+              AttributeKey.longKey("count"),
+              3L),
           START_NANOS + 5_000,
           TimeUnit.NANOSECONDS);
       span.addEvent("queued", START_NANOS + 9_000, TimeUnit.NANOSECONDS);
@@ -137,19 +140,89 @@ class ZipkinJsonTest {
       sdk.tracer().spanBuilder("one").startSpan().end();
       sdk.tracer().spanBuilder("two").startSpan().end();
 
-      List<?> parsed =
-          (List<?>) Json.parse(new String(ZipkinJson.encode(sdk.spans()), StandardCharsets.UTF_8));
+      List<ZipkinJson.Request> requests = ZipkinJson.encode(sdk.spans(), RequestSize.MAX_BYTES);
 
-      assertThat(parsed.stream().map(s -> (Object) ((Map<?, ?>) s).get("name")))
-          .containsExactly("one", "two");
-      assertThat(new String(ZipkinJson.encode(List.of()), StandardCharsets.UTF_8))
-          .isEqualTo("[]");
+      assertThat(requests).hasSize(1);
+      assertThat(requests.get(0).spans()).isEqualTo(2);
+      assertThat(names(requests.get(0))).containsExactly("one", "two");
+      List<ZipkinJson.Request> none = ZipkinJson.encode(List.of(), RequestSize.MAX_BYTES);
+      assertThat(none).hasSize(1);
+      assertThat(new String(none.get(0).body(), StandardCharsets.UTF_8)).isEqualTo("[]");
     }
+  }
+
+  /**
+   * A batch over the limit goes as several arrays, each within it in UTF-8 bytes (names of two- and
+   * three-byte characters, which a count of chars would take for less), each as full as the limit
+   * lets it be, every span once and in order.
+   */
+  @Test
+  void aBatchOverTheLimitIsSeveralArraysWithinItInOrder() {
+    try (CapturedSpans sdk = new CapturedSpans("svc")) {
+      for (int i = 0; i < 40; i++) {
+        sdk.tracer().spanBuilder("span " + i + " ü€".repeat(1 + i % 5)).startSpan().end();
+      }
+      List<SpanData> spans = sdk.spans();
+      int whole = ZipkinJson.encode(spans, Integer.MAX_VALUE).get(0).body().length;
+      int limit = whole / 6;
+
+      List<ZipkinJson.Request> requests = ZipkinJson.encode(spans, limit);
+
+      assertThat(requests.size()).isBetween(6, 9);
+      List<String> names = new ArrayList<>();
+      int largest = 0;
+      for (ZipkinJson.Request request : requests) {
+        assertThat(request.body().length).isLessThanOrEqualTo(limit);
+        assertThat(names(request)).hasSize(request.spans());
+        names.addAll(names(request));
+      }
+      for (SpanData span : spans) {
+        largest = Math.max(largest, onlySpanBytes(span));
+      }
+      for (int i = 0; i < requests.size() - 1; i++) {
+        // the next span did not fit: a comma and the span more would pass the limit
+        assertThat(requests.get(i).body().length + 1 + largest).isGreaterThan(limit);
+      }
+      assertThat(names).containsExactlyElementsOf(spans.stream().map(SpanData::getName).toList());
+    }
+  }
+
+  @Test
+  void aSpanLargerThanTheLimitIsAloneInItsArray() {
+    try (CapturedSpans sdk = new CapturedSpans("svc")) {
+      for (int i = 0; i < 3; i++) {
+        sdk.tracer()
+            .spanBuilder("span " + i)
+            .setAttribute("pad", "x".repeat(500))
+            .startSpan()
+            .end();
+      }
+
+      List<ZipkinJson.Request> requests = ZipkinJson.encode(sdk.spans(), 300);
+
+      assertThat(requests).extracting(ZipkinJson.Request::spans).containsExactly(1, 1, 1);
+      assertThat(requests)
+          .extracting(request -> names(request).get(0))
+          .containsExactly("span 0", "span 1", "span 2");
+    }
+  }
+
+  /** A span's bytes in an array: the array of it alone, less the brackets. */
+  private static int onlySpanBytes(SpanData span) {
+    return ZipkinJson.encode(List.of(span), Integer.MAX_VALUE).get(0).body().length - 2;
+  }
+
+  private static List<String> names(ZipkinJson.Request request) {
+    List<?> parsed = (List<?>) Json.parse(new String(request.body(), StandardCharsets.UTF_8));
+    return parsed.stream().map(s -> (String) ((Map<?, ?>) s).get("name")).toList();
   }
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> onlySpan(io.opentelemetry.sdk.trace.data.SpanData span) {
-    String json = new String(ZipkinJson.encode(List.of(span)), StandardCharsets.UTF_8);
+    String json =
+        new String(
+            ZipkinJson.encode(List.of(span), RequestSize.MAX_BYTES).get(0).body(),
+            StandardCharsets.UTF_8);
     List<Object> array = (List<Object>) Json.parse(json);
     assertThat(array).hasSize(1);
     return (Map<String, Object>) array.get(0);
