@@ -174,16 +174,8 @@ class OtlpSpansEncoderTest {
   @Test
   void spansOfSeveralResourcesAndScopesAreGroupedInTheOrderTheyCome() throws IOException {
     List<SpanData> spans;
-    Resource other =
-        Resource.create(
-            Attributes.of(AttributeKey.stringKey("service.name"), "other"),
-            "https://opentelemetry.io/schemas/1.24.0");
     try (CapturedSpans captured = new CapturedSpans(RESOURCE, SpanLimits.getDefault());
-        SdkTracerProvider second =
-            SdkTracerProvider.builder()
-                .setResource(other)
-                .addSpanProcessor(SimpleSpanProcessor.create(captured))
-                .build()) {
+        SdkTracerProvider second = otherResourceProvider(captured)) {
       SdkTracerProvider first = captured.provider();
       Tracer a =
           first
@@ -302,16 +294,8 @@ class OtlpSpansEncoderTest {
   @Test
   void aSplitLeavesNoEmptyScopeOrResourceAndEverySpanOnce() throws IOException {
     List<SpanData> spans;
-    Resource other =
-        Resource.create(
-            Attributes.of(AttributeKey.stringKey("service.name"), "other"),
-            "https://opentelemetry.io/schemas/1.24.0");
     try (CapturedSpans captured = new CapturedSpans(RESOURCE, SpanLimits.getDefault());
-        SdkTracerProvider second =
-            SdkTracerProvider.builder()
-                .setResource(other)
-                .addSpanProcessor(SimpleSpanProcessor.create(captured))
-                .build()) {
+        SdkTracerProvider second = otherResourceProvider(captured)) {
       Tracer[] tracers = {
         captured.provider().tracerBuilder("a").setSchemaUrl("https://example.com/s/1").build(),
         captured.provider().get("b"),
@@ -357,6 +341,17 @@ class OtlpSpansEncoderTest {
   }
 
   /** Connect spans that failed, each with its exception and stack trace recorded. */
+  /** A second tracer provider, of another resource, whose spans go to the same capture. */
+  private static SdkTracerProvider otherResourceProvider(CapturedSpans captured) {
+    return SdkTracerProvider.builder()
+        .setResource(
+            Resource.create(
+                Attributes.of(AttributeKey.stringKey("service.name"), "other"),
+                "https://opentelemetry.io/schemas/1.24.0"))
+        .addSpanProcessor(SimpleSpanProcessor.create(captured))
+        .build();
+  }
+
   private static List<SpanData> failedConnects(int count) {
     try (CapturedSpans captured = new CapturedSpans(RESOURCE, SpanLimits.getDefault())) {
       Tracer tracer = captured.provider().get("io.synscope", "1.2.3");
