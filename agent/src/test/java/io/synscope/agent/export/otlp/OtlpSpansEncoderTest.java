@@ -340,7 +340,6 @@ class OtlpSpansEncoderTest {
     }
   }
 
-  /** Connect spans that failed, each with its exception and stack trace recorded. */
   /** A second tracer provider, of another resource, whose spans go to the same capture. */
   private static SdkTracerProvider otherResourceProvider(CapturedSpans captured) {
     return SdkTracerProvider.builder()
@@ -352,6 +351,7 @@ class OtlpSpansEncoderTest {
         .build();
   }
 
+  /** Connect spans that failed, each with its exception and stack trace recorded. */
   private static List<SpanData> failedConnects(int count) {
     try (CapturedSpans captured = new CapturedSpans(RESOURCE, SpanLimits.getDefault())) {
       Tracer tracer = captured.provider().get("io.synscope", "1.2.3");
